@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""One-command set-up for a fresh machine that has only python3.
+
+    python3 dev.py serve [mockserver serve options]   # venv + install + serve the mock with demo data
+    python3 dev.py test  [pytest options]             # venv + install + lint + every test
+
+Both create `.venv/` beside this file on first use and reinstall only when pyproject.toml
+changed, so repeated runs start in a second. Nothing here needs make, tox or uv.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".installed-from"
+
+
+def _run(*argv: str | Path) -> None:
+    print("+", " ".join(str(a) for a in argv), flush=True)
+    subprocess.run([str(a) for a in argv], cwd=ROOT, check=True)
+
+
+def ensure_venv() -> None:
+    """Create the virtual environment and install the project (editable, with dev extras)."""
+    if not (BIN / "python").exists():
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    _run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    _run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[dev]")
+    STAMP.write_text(wanted)
+
+
+def serve(args: list[str]) -> int:
+    ensure_venv()
+    os.execv(BIN / "mockserver", [str(BIN / "mockserver"), "serve", *args])
+    return 0  # not reached
+
+
+def test(args: list[str]) -> int:
+    ensure_venv()
+    _run(BIN / "ruff", "check", ".")
+    _run(BIN / "ruff", "format", "--check", ".")
+    return subprocess.run([str(BIN / "python"), "-m", "pytest", *args], cwd=ROOT).returncode
+
+
+def main() -> int:
+    commands = {"serve": serve, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__.strip())
+        return 2
+    try:
+        return commands[sys.argv[1]](sys.argv[2:])
+    except subprocess.CalledProcessError as exc:
+        return exc.returncode or 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

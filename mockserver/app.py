@@ -1,0 +1,95 @@
+"""The application factory: one Flask app serving every vendor at its real paths."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, Response, g, json
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from mockserver import admin
+from mockserver.config import MockConfig
+from mockserver.errors import ApiError
+from mockserver.fixtures import load_fixtures
+from mockserver.pipeline import Pipeline
+from mockserver.registry import discover_vendors
+from mockserver.store import Store
+from mockserver.tenancy import ensure_signing_key, publish_fixtures
+from mockserver.vendor import Vendor
+
+log = logging.getLogger("mockserver")
+
+
+def fixture_folder(vendor: Vendor, override: str | None) -> Path:
+    """`<override>/<vendor>/` or `<override>/<vendor>.yaml` when given, else the bundled demo."""
+    if override:
+        for candidate in (Path(override) / vendor.name, Path(override) / f"{vendor.name}.yaml"):
+            if candidate.exists():
+                return candidate
+    return vendor.fixtures_dir
+
+
+def create_app(config: MockConfig | None = None, vendors: list[Vendor] | None = None) -> Flask:
+    """Build a mock server; fixture problems raise `FixtureError` here, before serving.
+
+    `vendors` replaces discovery (tests serve a vendor of their own this way).
+    """
+    config = config or MockConfig()
+    vendors = vendors if vendors is not None else discover_vendors(config.vendors)
+    fixtures = {
+        v.name: load_fixtures(fixture_folder(v, config.fixtures_dir), v.fixture_schema)
+        for v in vendors
+    }
+    store = Store(config.state_path)
+    publish_fixtures(store, fixtures)
+    pipeline = Pipeline(config, store, vendors, ensure_signing_key(store))
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.extensions["mockserver"] = pipeline
+    for vendor in vendors:
+        app.register_blueprint(vendor.blueprint)
+    app.register_blueprint(admin.blueprint)
+    app.before_request(pipeline.before)
+    app.after_request(pipeline.after)
+    app.teardown_request(pipeline.teardown)
+    app.register_error_handler(ApiError, _render_api_error)
+    app.register_error_handler(HTTPException, _render_http_error)
+    app.register_error_handler(Exception, _render_unexpected)
+    return app
+
+
+def _render_api_error(error: ApiError) -> Response:
+    vendor = g.get("vendor")
+    content_type = vendor.content_type if vendor else "application/json"
+    body = "" if error.body is None else json.dumps(error.body)
+    return Response(body, status=error.status, headers=error.headers, content_type=content_type)
+
+
+def _render_http_error(error: HTTPException) -> Response:
+    """Werkzeug's own errors (outside vendor routes, or a body over the size limit)."""
+    vendor = g.get("vendor")
+    if vendor is not None and isinstance(error, RequestEntityTooLarge):
+        return _render_api_error(vendor.errors.payload_too_large(g.mock_config.max_body_bytes))
+    if vendor is not None and (error.code or 500) < 500:
+        return _render_api_error(vendor.errors.malformed_body(error.description or "", b""))
+    if vendor is not None:
+        return _render_api_error(vendor.errors.internal_error())
+    return Response(
+        json.dumps({"error": error.name, "message": error.description}),
+        status=error.code or 500,
+        content_type="application/json",
+    )
+
+
+def _render_unexpected(error: Exception) -> Response:
+    log.exception("unexpected error in the mock", exc_info=error)
+    vendor = g.get("vendor")
+    if vendor is not None:
+        return _render_api_error(vendor.errors.internal_error())
+    return Response(
+        json.dumps({"error": "internal error", "message": str(error)}),
+        status=500,
+        content_type="application/json",
+    )

@@ -1,0 +1,152 @@
+"""`mockserver serve`: the mock under gunicorn (threads, and N processes sharing one SQLite
+file), printing where each vendor lives and the demo credentials."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from typing import Any
+
+from mockserver.app import create_app, fixture_folder
+from mockserver.config import MockConfig
+from mockserver.fixtures import FixtureError, load_fixtures
+from mockserver.registry import discover_vendors
+
+DEFAULT_PORT = 8080
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mockserver",
+        description="Stateful, spec-validated mock of the Appstle Loyalty, Medusa store-credit "
+        "and Spree Platform store-credit APIs, all on one port at their real paths.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the mock (gunicorn)")
+    serve.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default 8080)")
+    serve.add_argument(
+        "--state", metavar="PATH", help="SQLite file kept across restarts (default: fresh state)"
+    )
+    serve.add_argument("--fixtures", metavar="DIR", help="fixture folder: DIR/<vendor>/*.yaml")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--threads", type=int, default=8, help="threads per worker (default 8)")
+    serve.add_argument(
+        "--vendor", action="append", dest="vendors", help="serve only this vendor (repeatable)"
+    )
+    serve.add_argument("--token-ttl", type=int, default=7200, help="access token lifetime (s)")
+    serve.add_argument("--admin-token", help="require this token on /__admin (X-Admin-Token)")
+    serve.add_argument(
+        "--sandbox-pattern",
+        action="append",
+        default=[],
+        metavar="VENDOR=REGEX",
+        help="credentials that open their own fresh tenant, e.g. appstle=apst_test_.+",
+    )
+    serve.add_argument(
+        "--quirk", action="append", default=[], help="reproduce a real-server defect by name"
+    )
+    serve.add_argument(
+        "--strict-responses",
+        action="store_true",
+        help="answer 500 when a response breaks its spec (default: log it)",
+    )
+    commands.add_parser("check-fixtures", help="validate fixture files and exit").add_argument(
+        "--fixtures", metavar="DIR", help="fixture folder (default: the bundled demo data)"
+    )
+    return parser
+
+
+def _config(args: argparse.Namespace, state_path: str) -> MockConfig:
+    patterns = {}
+    for item in args.sandbox_pattern:
+        vendor, sep, regex = item.partition("=")
+        if not sep:
+            raise SystemExit(f"--sandbox-pattern {item!r}: write it as VENDOR=REGEX")
+        patterns[vendor] = regex
+    return MockConfig(
+        state_path=state_path,
+        fixtures_dir=args.fixtures,
+        strict_responses=args.strict_responses,
+        token_ttl=args.token_ttl,
+        sandbox_patterns=patterns,
+        admin_token=args.admin_token,
+        vendors=tuple(args.vendors) if args.vendors else None,
+        quirks=frozenset(args.quirk),
+    )
+
+
+def banner(config: MockConfig, host: str, port: int) -> str:
+    base = f"http://{host}:{port}"
+    lines = [f"credit-contracts mock server on {base}"]
+    for vendor in discover_vendors(config.vendors):
+        lines.append(f"  {vendor.title}: {base}{vendor.path_prefixes[0]}")
+        lines += [f"    {credential}" for credential in vendor.demo_credentials]
+    lines.append(f"  admin API: {base}/__admin/health")
+    lines.append(f"  state: {config.state_path}")
+    return "\n".join(lines)
+
+
+def serve(args: argparse.Namespace) -> int:
+    from gunicorn.app.base import BaseApplication
+
+    temporary = None
+    if args.state is None:
+        temporary = tempfile.TemporaryDirectory(prefix="mockserver-")
+        state_path = os.path.join(temporary.name, "state.sqlite3")
+    else:
+        state_path = args.state
+    config = _config(args, state_path)
+    try:
+        create_app(config)  # fail fast on bad fixtures, and create the schema once
+    except (FixtureError, ValueError) as exc:
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return 2
+
+    class _Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            settings: dict[str, Any] = {
+                "bind": f"{args.host}:{args.port}",
+                "workers": args.workers,
+                "threads": args.threads,
+                "worker_class": "gthread",
+                "accesslog": None,
+                "loglevel": "warning",
+                "timeout": 120,
+            }
+            for key, value in settings.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return create_app(config)
+
+    print(banner(config, args.host, args.port), flush=True)
+    try:
+        _Server().run()
+    finally:
+        if temporary is not None:
+            temporary.cleanup()
+    return 0
+
+
+def check_fixtures(args: argparse.Namespace) -> int:
+    for vendor in discover_vendors():
+        folder = fixture_folder(vendor, args.fixtures)
+        try:
+            load_fixtures(folder, vendor.fixture_schema)
+        except FixtureError as exc:
+            print(f"mockserver: {exc}", file=sys.stderr)
+            return 2
+        print(f"{vendor.name}: {folder} ok")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return {"serve": serve, "check-fixtures": check_fixtures}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

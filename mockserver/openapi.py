@@ -1,0 +1,230 @@
+"""The vendor specs as the mock uses them: where they are, what each operation declares, and
+openapi-core validation turned into structured `Problem`s.
+
+openapi-core reports every finding (`iter_request_errors`), with the underlying jsonschema
+errors attached; this module flattens them into one `Problem` per finding so each vendor can
+word them in its own style.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openapi_core import OpenAPI
+from openapi_core.casting.schemas.exceptions import CastError
+from openapi_core.datatypes import RequestParameters
+from openapi_core.validation.request.exceptions import (
+    MissingRequiredParameter,
+    MissingRequiredRequestBody,
+    ParameterValidationError,
+    RequestBodyValidationError,
+    SecurityValidationError,
+)
+from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
+from werkzeug.datastructures import Headers
+
+from mockserver.errors import Problem
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def spec_path(file_name: str) -> Path:
+    """A spec file, from the installed package or, in a checkout, the top-level `specs/`."""
+    if Path(file_name).is_absolute():
+        return Path(file_name)
+    for folder in (_PACKAGE_DIR / "specs", _PACKAGE_DIR.parent / "specs"):
+        candidate = folder / file_name
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"spec {file_name!r} is neither installed nor in ./specs")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What the core needs to know about one operation before its handler runs."""
+
+    method: str
+    path: str
+    secured: bool
+    body_media_types: tuple[str, ...]
+    body_required: bool
+    query_names: frozenset[str]
+
+
+class VendorSpec:
+    """One vendor's spec: the openapi-core validator plus an index of its operations."""
+
+    def __init__(self, file_name: str) -> None:
+        self.path = spec_path(file_name)
+        self.document: dict[str, Any] = yaml.safe_load(self.path.read_text(encoding="utf-8"))
+        self.openapi = OpenAPI.from_dict(self.document, base_uri=self.path.as_uri())
+        self.server_url = _first_server_url(self.document)
+        self.operations = dict(_index_operations(self.document))
+
+    def operation(self, method: str, template: str) -> Operation | None:
+        return self.operations.get((method.lower(), template))
+
+    def request_problems(self, request: SpecRequest) -> Iterator[Problem]:
+        for error in self.openapi.iter_request_errors(request):
+            yield from _problems_from(error)
+
+    def response_violations(self, request: SpecRequest, response: SpecResponse) -> list[str]:
+        return [_describe(e) for e in self.openapi.iter_response_errors(request, response)]
+
+
+@cache
+def load_spec(file_name: str) -> VendorSpec:
+    """Specs are immutable while the process runs; parse each once."""
+    return VendorSpec(file_name)
+
+
+@dataclass
+class SpecRequest:
+    """The openapi-core request protocol, built from what the core already read.
+
+    `host_url` is the spec's own server, so validation does not depend on where the mock
+    happens to listen.
+    """
+
+    host_url: str
+    path: str
+    method: str
+    body: bytes | None
+    content_type: str
+    parameters: RequestParameters
+
+
+@dataclass
+class SpecResponse:
+    """The openapi-core response protocol."""
+
+    data: bytes
+    status_code: int
+    content_type: str
+    headers: Headers
+
+
+def _first_server_url(document: dict[str, Any]) -> str:
+    server = (document.get("servers") or [{"url": "http://localhost"}])[0]
+    url = server["url"]
+    for name, variable in (server.get("variables") or {}).items():
+        url = url.replace("{" + name + "}", str(variable.get("default", "")))
+    return url.rstrip("/")
+
+
+def _index_operations(document: dict[str, Any]) -> Iterable[tuple[tuple[str, str], Operation]]:
+    default_security = document.get("security") or []
+    for template, item in (document.get("paths") or {}).items():
+        shared_params = item.get("parameters") or []
+        for method in _HTTP_METHODS:
+            op = item.get(method)
+            if op is None:
+                continue
+            params = [_resolve(document, p) for p in shared_params + (op.get("parameters") or [])]
+            body = _resolve(document, op.get("requestBody") or {})
+            security = op.get("security", default_security)
+            yield (
+                (method, template),
+                Operation(
+                    method=method,
+                    path=template,
+                    secured=any(requirement for requirement in security),
+                    body_media_types=tuple((body.get("content") or {}).keys()),
+                    body_required=bool(body.get("required")),
+                    query_names=frozenset(p["name"] for p in params if p.get("in") == "query"),
+                ),
+            )
+
+
+def _resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        target: Any = document
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def _problems_from(error: Exception) -> Iterator[Problem]:
+    if isinstance(error, SecurityValidationError):
+        return  # credentials are the vendor authenticator's job, checked before this
+    cause = error.__cause__
+    if isinstance(error, MissingRequiredParameter):
+        yield Problem(
+            error.location,
+            error.name,
+            "required",
+            f"{error.name} is required",  # type: ignore[arg-type]
+        )
+    elif isinstance(error, ParameterValidationError):
+        yield from _parameter_problems(error, cause)
+    elif isinstance(error, MissingRequiredRequestBody):
+        yield Problem("body", "", "required", "a request body is required")
+    elif isinstance(error, RequestBodyValidationError) and isinstance(cause, InvalidSchemaValue):
+        for schema_error in cause.schema_errors:
+            yield from _schema_problems("body", "", schema_error)
+    else:
+        yield Problem("body", "", "constraint", _describe(error))
+
+
+def _parameter_problems(error: ParameterValidationError, cause: Any) -> Iterator[Problem]:
+    location = error.location
+    if isinstance(cause, CastError):
+        yield Problem(
+            location,  # type: ignore[arg-type]
+            error.name,
+            "type",
+            f"{error.name} must be of type {cause.type}",
+            expected=cause.type,
+            value=cause.value,
+        )
+    elif isinstance(cause, InvalidSchemaValue):
+        for schema_error in cause.schema_errors:
+            yield from _schema_problems(location, error.name, schema_error)
+    else:
+        yield Problem(location, error.name, "constraint", _describe(cause or error))  # type: ignore[arg-type]
+
+
+_REQUIRED = re.compile(r"^(.+) is a required property$")
+
+
+def _schema_problems(location: Any, prefix: str, error: Any) -> Iterator[Problem]:
+    """One jsonschema error as Problems (a `required` error may name one missing key)."""
+    parts = [prefix] if prefix else []
+    parts += [str(p) for p in error.absolute_path]
+    field = ".".join(parts)
+    validator = error.validator
+    if validator == "required":
+        match = _REQUIRED.match(error.message)
+        name = ast.literal_eval(match.group(1)) if match else ""
+        full = f"{field}.{name}" if field else str(name)
+        yield Problem(location, full, "required", f"{full} is required")
+    elif validator == "additionalProperties":
+        known = set((error.schema or {}).get("properties") or {})
+        names = tuple(k for k in error.instance if k not in known)
+        yield Problem(location, field, "unknown", error.message, names=names)
+    elif validator in ("type", "nullable"):
+        expected = error.validator_value if validator == "type" else error.schema.get("type")
+        yield Problem(
+            location, field, "type", error.message, expected=expected, value=error.instance
+        )
+    elif validator in ("enum", "format"):
+        yield Problem(location, field, validator, error.message, value=error.instance)
+    else:
+        yield Problem(location, field, "constraint", error.message, value=error.instance)
+
+
+def _describe(error: BaseException) -> str:
+    cause = error.__cause__
+    details = getattr(cause, "schema_errors", None)
+    if details:
+        return f"{error}: " + "; ".join(e.message for e in details)
+    return f"{error}: {cause}" if cause else str(error)

@@ -1,0 +1,281 @@
+"""The request pipeline every vendor request goes through, in order:
+
+route -> transaction -> body -> auth and tenant -> faults -> spec validation -> idempotency
+-> handler -> response validation -> commit (or rollback on any error) -> journal.
+
+Each step either passes or raises the vendor's own `ApiError`, so bad input never reaches a
+handler and never changes state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import time
+from typing import Any
+
+from flask import Response, g, request
+from openapi_core.datatypes import RequestParameters
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+
+from mockserver import faults
+from mockserver.bodies import BodyError, is_json_media_type, parse_json
+from mockserver.config import MockConfig
+from mockserver.errors import Problem
+from mockserver.openapi import SpecRequest, SpecResponse, VendorSpec, load_spec
+from mockserver.requestctx import utcnow
+from mockserver.store import GLOBAL_TENANT, Store
+from mockserver.tenancy import ServerAuthContext, ensure_tenant
+from mockserver.vendor import Vendor
+
+log = logging.getLogger("mockserver")
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_RULE_VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+_JOURNAL_BODY_LIMIT = 4096
+
+
+def spec_template(flask_rule: str) -> str:
+    """`/x/<id>` or `/x/<string:id>` as the spec writes it: `/x/{id}`."""
+    return _RULE_VARIABLE.sub(r"{\1}", flask_rule)
+
+
+class Pipeline:
+    """Runs the steps above as Flask before/after/teardown hooks."""
+
+    def __init__(
+        self, config: MockConfig, store: Store, vendors: list[Vendor], signing_key: bytes
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.vendors = vendors
+        self.signing_key = signing_key
+        self.specs: dict[str, VendorSpec] = {v.name: load_spec(v.spec_file) for v in vendors}
+        self.sandbox = {
+            v.name: re.compile(config.sandbox_patterns.get(v.name, v.sandbox_pattern))
+            for v in vendors
+        }
+        self._by_prefix = sorted(
+            ((prefix, v) for v in vendors for prefix in v.path_prefixes),
+            key=lambda item: -len(item[0]),
+        )
+
+    def vendor_for(self, path: str) -> Vendor | None:
+        for prefix, vendor in self._by_prefix:
+            if path.startswith(prefix) or path == prefix.rstrip("/"):
+                return vendor
+        return None
+
+    # -- before the handler ---------------------------------------------------------------
+
+    def before(self) -> Response | None:
+        g.started = time.perf_counter()
+        g.mock_config = self.config
+        vendor = self.vendor_for(request.path)
+        if vendor is None:
+            return None  # admin API, or a path no vendor serves (plain 404)
+        g.vendor = vendor
+        spec = self.specs[vendor.name]
+        operation = self._operation(vendor, spec)
+        g.tx = self.store.begin(write=request.method not in READ_METHODS)
+        g.global_store = g.tx.tenant(GLOBAL_TENANT)
+        raw = self._read_body(vendor, operation)
+        principal = None
+        if operation.secured:
+            principal = vendor.authenticate(request, self._auth_context(vendor))
+            g.principal = principal
+            self._enter_tenant(vendor, principal.tenant)
+        self._apply_faults(vendor, principal.tenant if principal else None)
+        g.spec_request = self._spec_request(spec, raw)
+        problems = list(spec.request_problems(g.spec_request))
+        if vendor.reject_unknown_query:
+            problems += _unknown_query(operation.query_names)
+        if problems:
+            raise vendor.errors.invalid_request(problems)
+        return self._replay_idempotent(vendor, raw) if principal else None
+
+    def _operation(self, vendor: Vendor, spec: VendorSpec) -> Any:
+        exc = request.routing_exception
+        if isinstance(exc, NotFound) or request.url_rule is None:
+            raise vendor.errors.route_not_found(request.method, request.path)
+        template = spec_template(request.url_rule.rule)
+        operation = (
+            None if isinstance(exc, MethodNotAllowed) else spec.operation(request.method, template)
+        )
+        if operation is None:
+            allowed = sorted(m.upper() for (m, t) in spec.operations if t == template)
+            error = vendor.errors.method_not_allowed(request.method, request.path, allowed)
+            error.headers["Allow"] = ", ".join(allowed)
+            raise error
+        g.operation = operation
+        return operation
+
+    def _read_body(self, vendor: Vendor, operation: Any) -> bytes:
+        """Size, media type and syntax checks; leaves the parsed body in `g.json_body`."""
+        raw = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH: 413 via the app
+        g.json_body = None
+        if not raw or not operation.body_media_types:
+            return raw
+        mimetype = request.mimetype
+        if mimetype not in operation.body_media_types:
+            raise vendor.errors.unsupported_media_type(request.content_type or "")
+        if is_json_media_type(mimetype):
+            try:
+                g.json_body = parse_json(raw, self.config.max_json_depth)
+            except BodyError as exc:
+                raise vendor.errors.malformed_body(exc.detail, raw) from None
+        elif mimetype == "application/x-www-form-urlencoded":
+            g.json_body = request.form.to_dict()
+        return raw
+
+    def _auth_context(self, vendor: Vendor) -> ServerAuthContext:
+        return ServerAuthContext(
+            g.tx, self.sandbox[vendor.name], self.config.token_ttl, self.signing_key
+        )
+
+    def _enter_tenant(self, vendor: Vendor, tenant: str) -> None:
+        if g.tx.tenant_vendor(tenant) is None:
+            if g.tx.conn.in_transaction and request.method in READ_METHODS:
+                # A read transaction cannot take the write lock safely: seed in a write
+                # transaction of its own, then read on in a fresh one.
+                self.store.end(g.tx, commit=False)
+                with self.store.transaction(write=True) as wtx:
+                    ensure_tenant(wtx, vendor, tenant)
+                g.tx = self.store.begin(write=False)
+                g.global_store = g.tx.tenant(GLOBAL_TENANT)
+            else:
+                ensure_tenant(g.tx, vendor, tenant)
+        g.tenant_store = g.tx.tenant(tenant)
+
+    def _apply_faults(self, vendor: Vendor, tenant: str | None) -> None:
+        outcome = faults.decide(g.tx, request.method, request.path, vendor.name, tenant)
+        if outcome is None:
+            return
+        g.fault_latency_ms = outcome.latency_ms  # slept after the transaction is over
+        if outcome.status is not None:
+            error = vendor.errors.injected_fault(outcome.status)
+            if outcome.retry_after is not None:
+                error.headers["Retry-After"] = str(outcome.retry_after)
+            raise error
+
+    def _spec_request(self, spec: VendorSpec, raw: bytes) -> SpecRequest:
+        return SpecRequest(
+            host_url=spec.server_url,
+            path=request.path,
+            method=request.method.lower(),
+            body=raw or None,
+            content_type=request.content_type or "application/octet-stream",
+            parameters=RequestParameters(
+                query=request.args, header=request.headers, cookie=request.cookies
+            ),
+        )
+
+    def _replay_idempotent(self, vendor: Vendor, raw: bytes) -> Response | None:
+        key = request.headers.get("Idempotency-Key")
+        if not key or request.method in READ_METHODS:
+            return None
+        fingerprint = hashlib.sha256(
+            b"\0".join([request.method.encode(), request.full_path.encode(), raw])
+        ).hexdigest()
+        g.idempotency = (key, fingerprint)
+        remembered = g.tx.remembered_answer(g.principal.tenant, key)
+        if remembered is None:
+            return None
+        if remembered[0] != fingerprint:
+            raise vendor.errors.idempotency_conflict()
+        g.replayed = True
+        answer = remembered[1]
+        response = Response(answer["body"], status=answer["status"], headers=answer["headers"])
+        response.headers["Idempotent-Replayed"] = "true"
+        return response
+
+    # -- after the handler ----------------------------------------------------------------
+
+    def after(self, response: Response) -> Response:
+        vendor = g.get("vendor")
+        if vendor is None:
+            return response
+        if "spec_request" in g:
+            response = self._check_response(vendor, response)
+        tx = g.pop("tx", None)
+        if tx is not None:
+            ok = response.status_code < 400
+            if ok and "idempotency" in g and not g.get("replayed"):
+                key, fingerprint = g.idempotency
+                tx.remember_answer(g.principal.tenant, key, fingerprint, _answer_of(response))
+            self.store.end(tx, commit=ok)
+        self._journal(vendor, response)
+        if g.get("fault_latency_ms"):
+            time.sleep(g.fault_latency_ms / 1000)
+        return response
+
+    def teardown(self, _exc: BaseException | None) -> None:
+        tx = g.pop("tx", None)
+        if tx is not None:
+            self.store.end(tx, commit=False)
+
+    def _check_response(self, vendor: Vendor, response: Response) -> Response:
+        spec = self.specs[vendor.name]
+        violations = spec.response_violations(
+            g.spec_request,
+            SpecResponse(
+                data=response.get_data(),
+                status_code=response.status_code,
+                content_type=response.mimetype or "",
+                headers=response.headers,
+            ),
+        )
+        if not violations:
+            return response
+        summary = f"{request.method} {request.path} -> {response.status_code}: " + " | ".join(
+            violations
+        )
+        log.error("response breaks the %s spec: %s", vendor.name, summary)
+        if not self.config.strict_responses:
+            return response
+        return Response(
+            json.dumps({"mock_error": "response breaks the spec", "detail": summary}),
+            status=500,
+            content_type="application/json",
+        )
+
+    def _journal(self, vendor: Vendor, response: Response) -> None:
+        principal = g.get("principal")
+        body = request.get_data(cache=True)
+        entry = {
+            "at": utcnow().isoformat(),
+            "vendor": vendor.name,
+            "tenant": principal.tenant if principal else None,
+            "method": request.method,
+            "path": request.path,
+            "query": request.query_string.decode("latin-1"),
+            "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - g.started) * 1000, 3),
+            "request_body": body[:_JOURNAL_BODY_LIMIT].decode("utf-8", "replace"),
+            "response_body": (
+                ""
+                if response.is_streamed
+                else response.get_data()[:_JOURNAL_BODY_LIMIT].decode("utf-8", "replace")
+            ),
+        }
+        with self.store.transaction(write=True) as tx:
+            tx.journal_append(entry, self.config.journal_size)
+
+
+def _unknown_query(declared: frozenset[str]) -> list[Problem]:
+    bases = (key.split("[", 1)[0] for key in request.args)
+    names = tuple(dict.fromkeys(base for base in bases if base not in declared))
+    if not names:
+        return []
+    return [Problem("query", "", "unknown", f"unknown query parameters: {names}", names=names)]
+
+
+def _answer_of(response: Response) -> dict[str, Any]:
+    keep = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length",)}
+    return {
+        "status": response.status_code,
+        "headers": keep,
+        "body": response.get_data(as_text=True),
+    }

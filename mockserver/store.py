@@ -1,0 +1,254 @@
+"""Embedded SQLite state, shared by every thread and worker process of one server.
+
+The store is a small document store: each record is a JSON document addressed by
+(tenant, kind, id), kept in insertion order. Vendor models see only `TenantStore`, never SQL,
+and the admin API can export, import and reset any tenant without knowing its vendor.
+
+Every request runs inside one transaction (`Store.transaction`). Writes take SQLite's write
+lock up front (`BEGIN IMMEDIATE`), so read-modify-write sequences from many threads or
+processes are serialised and no update is lost; WAL mode keeps readers unblocked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tenants (
+    name TEXT PRIMARY KEY, vendor TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS records (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,
+    UNIQUE (tenant, kind, id)
+);
+CREATE TABLE IF NOT EXISTS sequences (
+    tenant TEXT NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL,
+    PRIMARY KEY (tenant, name)
+);
+CREATE TABLE IF NOT EXISTS idempotency (
+    tenant TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, answer TEXT NOT NULL,
+    PRIMARY KEY (tenant, key)
+);
+CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL);
+"""
+
+GLOBAL_TENANT = ""
+
+
+class TenantStore:
+    """One tenant's records inside the current transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, tenant: str) -> None:
+        self._conn = conn
+        self.tenant = tenant
+
+    def get(self, kind: str, record_id: str) -> dict[str, Any] | None:
+        row = self._conn.execute(
+            "SELECT data FROM records WHERE tenant=? AND kind=? AND id=?",
+            (self.tenant, kind, record_id),
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put(self, kind: str, record_id: str, doc: dict[str, Any]) -> None:
+        """Insert or replace; a replaced record keeps its place in `all()` order."""
+        self._conn.execute(
+            "INSERT INTO records (tenant, kind, id, data) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (tenant, kind, id) DO UPDATE SET data = excluded.data",
+            (self.tenant, kind, record_id, json.dumps(doc, separators=(",", ":"))),
+        )
+
+    def delete(self, kind: str, record_id: str) -> bool:
+        cur = self._conn.execute(
+            "DELETE FROM records WHERE tenant=? AND kind=? AND id=?",
+            (self.tenant, kind, record_id),
+        )
+        return cur.rowcount > 0
+
+    def all(self, kind: str) -> list[dict[str, Any]]:
+        """Every record of a kind, oldest first."""
+        rows = self._conn.execute(
+            "SELECT data FROM records WHERE tenant=? AND kind=? ORDER BY seq",
+            (self.tenant, kind),
+        )
+        return [json.loads(data) for (data,) in rows]
+
+    def next_id(self, sequence: str, start: int = 1) -> int:
+        """Next number of a per-tenant counter (Spree's integer ids, for instance)."""
+        row = self._conn.execute(
+            "INSERT INTO sequences (tenant, name, value) VALUES (?, ?, ?) "
+            "ON CONFLICT (tenant, name) DO UPDATE SET value = value + 1 RETURNING value",
+            (self.tenant, sequence, start),
+        ).fetchone()
+        return int(row[0])
+
+
+class Transaction:
+    """A connection inside BEGIN..COMMIT, handing out per-tenant views."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def tenant(self, name: str) -> TenantStore:
+        return TenantStore(self.conn, name)
+
+    def tenant_vendor(self, name: str) -> str | None:
+        row = self.conn.execute("SELECT vendor FROM tenants WHERE name=?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def add_tenant(self, name: str, vendor: str, created_at: str) -> None:
+        self.conn.execute(
+            "INSERT INTO tenants (name, vendor, created_at) VALUES (?, ?, ?)",
+            (name, vendor, created_at),
+        )
+
+    def drop_tenant(self, name: str) -> None:
+        tables = (("records", "tenant"), ("sequences", "tenant"), ("idempotency", "tenant"))
+        for table, column in (*tables, ("tenants", "name")):
+            self.conn.execute(f"DELETE FROM {table} WHERE {column}=?", (name,))
+
+    def remembered_answer(self, tenant: str, key: str) -> tuple[str, dict[str, Any]] | None:
+        """The (fingerprint, answer) stored for an Idempotency-Key, if any."""
+        row = self.conn.execute(
+            "SELECT fingerprint, answer FROM idempotency WHERE tenant=? AND key=?", (tenant, key)
+        ).fetchone()
+        return (row[0], json.loads(row[1])) if row else None
+
+    def remember_answer(
+        self, tenant: str, key: str, fingerprint: str, answer: dict[str, Any]
+    ) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO idempotency (tenant, key, fingerprint, answer) "
+            "VALUES (?, ?, ?, ?)",
+            (tenant, key, fingerprint, json.dumps(answer)),
+        )
+
+    def journal_append(self, entry: dict[str, Any], keep: int) -> None:
+        """Add a request to the journal, dropping the oldest beyond `keep` entries."""
+        cur = self.conn.execute("INSERT INTO journal (data) VALUES (?)", (json.dumps(entry),))
+        self.conn.execute("DELETE FROM journal WHERE seq <= ?", (cur.lastrowid - keep,))
+
+    def journal(self) -> list[dict[str, Any]]:
+        rows = self.conn.execute("SELECT data FROM journal ORDER BY seq")
+        return [json.loads(data) for (data,) in rows]
+
+    def journal_clear(self) -> None:
+        self.conn.execute("DELETE FROM journal")
+
+    def tenants(self) -> list[dict[str, str]]:
+        rows = self.conn.execute("SELECT name, vendor, created_at FROM tenants ORDER BY name")
+        return [{"name": n, "vendor": v, "created_at": c} for n, v, c in rows]
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def export_tenant(self, name: str) -> dict[str, Any]:
+        records: dict[str, list[dict[str, Any]]] = {}
+        rows = self.conn.execute(
+            "SELECT kind, id, data FROM records WHERE tenant=? ORDER BY seq", (name,)
+        )
+        for kind, record_id, data in rows:
+            records.setdefault(kind, []).append({"id": record_id, "data": json.loads(data)})
+        sequences = dict(
+            self.conn.execute("SELECT name, value FROM sequences WHERE tenant=?", (name,))
+        )
+        return {"vendor": self.tenant_vendor(name), "records": records, "sequences": sequences}
+
+    def import_tenant(self, name: str, dump: dict[str, Any], created_at: str) -> None:
+        """Replace a tenant by an `export_tenant` dump."""
+        self.drop_tenant(name)
+        if name != GLOBAL_TENANT:
+            self.add_tenant(name, dump["vendor"], created_at)
+        store = self.tenant(name)
+        for kind, items in dump.get("records", {}).items():
+            for item in items:
+                store.put(kind, item["id"], item["data"])
+        for seq_name, value in dump.get("sequences", {}).items():
+            self.conn.execute(
+                "INSERT INTO sequences (tenant, name, value) VALUES (?, ?, ?)",
+                (name, seq_name, int(value)),
+            )
+
+
+class Store:
+    """The SQLite file and one connection per thread.
+
+    With no `path`, state lives in a fresh temporary file removed by `close()`: a new run
+    starts clean, yet every worker process of that run can still share it by path.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self._owns_file = path is None
+        if path is None:
+            fd, tmp = tempfile.mkstemp(prefix="mockserver-", suffix=".sqlite3")
+            os.close(fd)
+            path = tmp
+        self.path = os.fspath(path)
+        self._local = threading.local()
+        self._all_conns: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        conn = self._connection()
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.executescript(SCHEMA)
+
+    def _connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(
+                self.path, timeout=60, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA busy_timeout = 60000")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self._local.conn = conn
+            with self._lock:
+                self._all_conns.append(conn)
+        return conn
+
+    def begin(self, write: bool = True) -> Transaction:
+        """BEGIN IMMEDIATE for writes (serialised up front), deferred for reads."""
+        conn = self._connection()
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        return Transaction(conn)
+
+    @staticmethod
+    def end(tx: Transaction, commit: bool) -> None:
+        if tx.conn.in_transaction:
+            tx.conn.execute("COMMIT" if commit else "ROLLBACK")
+
+    @contextmanager
+    def transaction(self, write: bool = True) -> Iterator[Transaction]:
+        """A transaction that commits on success and rolls back on any exception."""
+        tx = self.begin(write)
+        try:
+            yield tx
+        except BaseException:
+            self.end(tx, commit=False)
+            raise
+        self.end(tx, commit=True)
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all_conns:
+                conn.close()
+            self._all_conns.clear()
+        self._local = threading.local()
+        if self._owns_file:
+            for suffix in ("", "-wal", "-shm"):
+                with suppress(FileNotFoundError):
+                    os.unlink(self.path + suffix)

@@ -1,0 +1,111 @@
+"""The contract between the generic core and one vendor package.
+
+Each package under `mockserver.vendors` exposes a module-level `VENDOR = Vendor(...)`. The core
+discovers them by walking that package, so adding a vendor never touches the core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from flask import Blueprint, Request
+
+from mockserver.errors import ApiError, Problem
+from mockserver.store import TenantStore
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the tenant whose state they see, and how they authenticated.
+
+    `subject` is the id of the user or key (Medusa records it as a transaction's
+    `reference_id`), `scheme` a short word for how they proved it (e.g. "user", "api-key").
+    """
+
+    tenant: str
+    subject: str
+    scheme: str
+
+
+class AuthContext(Protocol):
+    """What an authenticator may use besides the request."""
+
+    def global_store(self) -> TenantStore:
+        """State shared by all tenants of the server (issued tokens, for instance)."""
+
+    def is_sandbox_credential(self, credential: str) -> bool:
+        """True when this credential opens its own fresh tenant (`apst_test_*` and the like)."""
+
+    @property
+    def token_ttl(self) -> int:
+        """Seconds an issued access token stays valid."""
+
+    @property
+    def signing_key(self) -> bytes:
+        """Secret shared by every worker process, for signing tokens (JWTs)."""
+
+
+class ErrorFormat(Protocol):
+    """Builds the vendor's own error answers for failures the core detects."""
+
+    def invalid_request(self, problems: list[Problem]) -> ApiError:
+        """The request broke its spec; `problems` lists every finding, in order."""
+
+    def malformed_body(self, detail: str, raw: bytes) -> ApiError:
+        """The body could not be read at all (bad JSON, bad UTF-8, too deep).
+
+        `detail` is Python's reason; `raw` lets a vendor word it as its own parser would.
+        """
+
+    def unsupported_media_type(self, content_type: str) -> ApiError:
+        """A body whose content type the operation does not accept."""
+
+    def payload_too_large(self, limit: int) -> ApiError: ...
+
+    def route_not_found(self, method: str, path: str) -> ApiError: ...
+
+    def method_not_allowed(self, method: str, path: str, allowed: list[str]) -> ApiError:
+        """Status 405; the core adds the `Allow` header."""
+
+    def idempotency_conflict(self) -> ApiError:
+        """Same `Idempotency-Key`, different request."""
+
+    def injected_fault(self, status: int) -> ApiError:
+        """An error answer forced by an admin fault rule (429, 503, ...)."""
+
+    def internal_error(self) -> ApiError:
+        """A bug in the mock; the body must still be in the vendor's shape."""
+
+
+@dataclass(frozen=True)
+class Vendor:
+    """Everything the core needs to serve one vendor API.
+
+    - `path_prefixes`: request paths this vendor owns (unknown paths under them get its 404).
+    - `authenticate(request, ctx)` returns the `Principal` or raises the vendor's 401
+      `ApiError`. It is called only for operations whose spec declares security.
+    - `seed(store, fixtures)` fills a new tenant from the merged fixture data.
+    - `fixture_schema`: JSON Schema every fixture file must satisfy (checked at load).
+    - `sandbox_pattern`: regex of credentials that open their own fresh tenant.
+    - `demo_credentials`: lines printed at start-up and shown by the admin API.
+    - `reject_unknown_query`: answer undeclared query parameters as `unknown` problems.
+    """
+
+    name: str
+    title: str
+    spec_file: str
+    path_prefixes: tuple[str, ...]
+    blueprint: Blueprint
+    errors: ErrorFormat
+    authenticate: Callable[[Request, AuthContext], Principal]
+    seed: Callable[[TenantStore, Mapping[str, Any]], None]
+    fixtures_dir: Path
+    fixture_schema: Mapping[str, Any]
+    sandbox_pattern: str
+    demo_credentials: tuple[str, ...]
+    content_type: str = "application/json"
+    reject_unknown_query: bool = False
+    curl_examples: tuple[str, ...] = field(default=())

@@ -1,0 +1,1 @@
+"""One sub-package per vendor API; each exposes `VENDOR` (see `mockserver.vendor.Vendor`)."""
