@@ -70,7 +70,11 @@ class VendorSpec:
         self.operations = dict(_index_operations(self.document))
 
     def operation(self, method: str, template: str) -> Operation | None:
-        return self.operations.get((method.lower(), template))
+        return self.operations.get((method.lower(), path_shape(template)))
+
+    def methods_of(self, template: str) -> list[str]:
+        shape = path_shape(template)
+        return sorted(method.upper() for (method, other) in self.operations if other == shape)
 
     def request_problems(self, request: SpecRequest) -> Iterator[Problem]:
         for error in self.openapi.iter_request_errors(request):
@@ -112,6 +116,14 @@ class SpecResponse:
     headers: Headers
 
 
+_PLACEHOLDER = re.compile(r"\{[^}]*\}")
+
+
+def path_shape(template: str) -> str:
+    """`/a/{id}` and `/a/{account_id}` are the same route: compare without variable names."""
+    return _PLACEHOLDER.sub("{}", template)
+
+
 def _first_server_url(document: dict[str, Any]) -> str:
     server = (document.get("servers") or [{"url": "http://localhost"}])[0]
     url = server["url"]
@@ -132,7 +144,7 @@ def _index_operations(document: dict[str, Any]) -> Iterable[tuple[tuple[str, str
             body = _resolve(document, op.get("requestBody") or {})
             security = op.get("security", default_security)
             yield (
-                (method, template),
+                (method, path_shape(template)),
                 Operation(
                     method=method,
                     path=template,

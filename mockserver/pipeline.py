@@ -16,7 +16,7 @@ import re
 import time
 from typing import Any
 
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 from openapi_core.datatypes import RequestParameters
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
@@ -98,14 +98,18 @@ class Pipeline:
 
     def _operation(self, vendor: Vendor, spec: VendorSpec) -> Any:
         exc = request.routing_exception
-        if isinstance(exc, NotFound) or request.url_rule is None:
+        if isinstance(exc, MethodNotAllowed):
+            # Routing stopped at the method: find the rule the path does match.
+            adapter = current_app.url_map.bind_to_environ(request.environ)
+            rule, _ = adapter.match(method=sorted(exc.valid_methods or [])[0], return_rule=True)
+            template, operation = spec_template(rule.rule), None
+        elif isinstance(exc, NotFound) or request.url_rule is None:
             raise vendor.errors.route_not_found(request.method, request.path)
-        template = spec_template(request.url_rule.rule)
-        operation = (
-            None if isinstance(exc, MethodNotAllowed) else spec.operation(request.method, template)
-        )
+        else:
+            template = spec_template(request.url_rule.rule)
+            operation = spec.operation(request.method, template)
         if operation is None:
-            allowed = sorted(m.upper() for (m, t) in spec.operations if t == template)
+            allowed = spec.methods_of(template)
             error = vendor.errors.method_not_allowed(request.method, request.path, allowed)
             error.headers["Allow"] = ", ".join(allowed)
             raise error
@@ -114,8 +118,9 @@ class Pipeline:
 
     def _read_body(self, vendor: Vendor, operation: Any) -> bytes:
         """Size, media type and syntax checks; leaves the parsed body in `g.json_body`."""
+        g.json_body, g.raw_body = None, b""
         raw = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH: 413 via the app
-        g.json_body = None
+        g.raw_body = raw
         if not raw or not operation.body_media_types:
             return raw
         mimetype = request.mimetype
@@ -243,7 +248,7 @@ class Pipeline:
 
     def _journal(self, vendor: Vendor, response: Response) -> None:
         principal = g.get("principal")
-        body = request.get_data(cache=True)
+        body = g.get("raw_body", b"")
         entry = {
             "at": utcnow().isoformat(),
             "vendor": vendor.name,
