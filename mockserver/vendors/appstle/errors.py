@@ -1,0 +1,157 @@
+"""Appstle's error envelope, `{"error": "<short title>", "details": "<one sentence>"}`.
+
+Appstle documents this shape only for one 400; the mock uses it for every error status (the
+spec marks that as inferred). The builders here are the only place error wording lives, so
+the model and the core's failures read alike.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from http import HTTPStatus
+from typing import Any
+
+from mockserver.errors import ApiError, Problem
+
+INVALID_REQUEST = "Invalid request"
+
+
+def api_error(status: int, error: str, details: str) -> ApiError:
+    return ApiError(status, {"error": error, "details": details})
+
+
+def invalid(details: str) -> ApiError:
+    return api_error(400, INVALID_REQUEST, details)
+
+
+def unauthorized(details: str) -> ApiError:
+    return api_error(401, "Unauthorized", details)
+
+
+def customer_not_found(details: str) -> ApiError:
+    return api_error(404, "Customer not found", details)
+
+
+def redeem_rule_not_found(rule_id: int) -> ApiError:
+    return api_error(
+        404,
+        "Redeem rule not found",
+        f"No point redeem rule has id {rule_id}; list them with GET "
+        "/api/external/point-redeem-rules.",
+    )
+
+
+def redeem_rule_inactive(rule_id: int) -> ApiError:
+    return api_error(
+        400,
+        "Redeem rule inactive",
+        f"Point redeem rule {rule_id} is INACTIVE; redeem an ACTIVE rule instead.",
+    )
+
+
+def insufficient_points(available: str, wanted: str) -> ApiError:
+    return api_error(
+        400,
+        "Insufficient points",
+        f"The customer has {available} available points, fewer than the {wanted} requested.",
+    )
+
+
+def selector_problem(customer_id: Any, customer_email: Any) -> str:
+    """Why a body does not name exactly one customer (the spec's `oneOf` failed)."""
+    if customer_id is not None and customer_email is not None:
+        return "Give either customerId or customerEmail, not both."
+    return "Give customerId or customerEmail to name the customer."
+
+
+_ARTICLE = {"integer": "an integer", "object": "a JSON object", "array": "an array"}
+_MINIMUM = re.compile(r" is less than the minimum of (\S+)$")
+_EXCLUSIVE_MINIMUM = re.compile(r" is less than or equal to the minimum of (\S+)$")
+_ONE_OF = re.compile(r" is not one of (\[.*\])$")
+
+
+def describe(problem: Problem) -> str:
+    """One problem as `<field>: <what is wrong>`, in words a person can act on."""
+    where = problem.field or ("request body" if problem.location == "body" else problem.location)
+    if problem.kind == "required":
+        if problem.location == "body" and not problem.field:
+            return "A JSON request body is required."
+        return f"{where}: is required"
+    if problem.kind == "type":
+        if problem.value is None and problem.location == "body":
+            return f"{where}: must not be null"
+        expected = str(problem.expected or "a different type")
+        return f"{where}: must be {_ARTICLE.get(expected, 'a ' + expected)}"
+    if problem.kind == "enum":
+        match = _ONE_OF.search(problem.message)
+        if match:
+            return f"{where}: must be one of " + ", ".join(map(str, ast.literal_eval(match[1])))
+    if problem.kind == "constraint":
+        if problem.location == "body" and not problem.field and isinstance(problem.value, dict):
+            return selector_problem(
+                problem.value.get("customerId"), problem.value.get("customerEmail")
+            )
+        if (match := _MINIMUM.search(problem.message)) is not None:
+            return f"{where}: must be at least {match[1]}"
+        if (match := _EXCLUSIVE_MINIMUM.search(problem.message)) is not None:
+            return f"{where}: must be greater than {match[1]}"
+        if problem.message.endswith(" is too long") and isinstance(problem.value, str):
+            return f"{where}: is too long ({len(problem.value)} characters)"
+        if problem.message.endswith(" is too short"):
+            return f"{where}: must not be empty"
+    return f"{where}: {problem.message}"
+
+
+class AppstleErrors:
+    """`mockserver.vendor.ErrorFormat` in Appstle's envelope."""
+
+    def invalid_request(self, problems: list[Problem]) -> ApiError:
+        details = list(dict.fromkeys(describe(p) for p in problems))
+        return invalid("; ".join(details))
+
+    def malformed_body(self, detail: str, raw: bytes) -> ApiError:
+        return invalid(f"JSON parse error: {detail}. Send a JSON object.")
+
+    def unsupported_media_type(self, content_type: str) -> ApiError:
+        given = f"Content-Type '{content_type}'" if content_type else "A body without Content-Type"
+        return api_error(
+            415, "Unsupported Media Type", f"{given} is not supported; send application/json."
+        )
+
+    def payload_too_large(self, limit: int) -> ApiError:
+        return api_error(
+            413, "Payload Too Large", f"The request body is over {limit} bytes; send less."
+        )
+
+    def route_not_found(self, method: str, path: str) -> ApiError:
+        return api_error(404, "Not Found", f"No endpoint {method} {path}; check the path.")
+
+    def method_not_allowed(self, method: str, path: str, allowed: list[str]) -> ApiError:
+        return api_error(
+            405,
+            "Method Not Allowed",
+            f"{method} is not supported on {path}; use {', '.join(allowed)}.",
+        )
+
+    def idempotency_conflict(self) -> ApiError:
+        return api_error(
+            409,
+            "Idempotency conflict",
+            "This Idempotency-Key was already used with a different request; use a new key.",
+        )
+
+    def injected_fault(self, status: int) -> ApiError:
+        try:
+            title = HTTPStatus(status).phrase
+        except ValueError:
+            title = f"HTTP {status}"
+        return api_error(status, title, "Fault injected by the mock's admin API.")
+
+    def internal_error(self) -> ApiError:
+        return api_error(
+            500, "Internal Server Error", "The mock failed unexpectedly; see the server log."
+        )
+
+
+ERRORS = AppstleErrors()
