@@ -1,0 +1,165 @@
+"""What the suite knows about each vendor that Schemathesis does not: one small table each.
+
+A `VendorProfile` names the spec, the credentials (environment variable names, demo values
+that work against the mock, how to turn them into an `Authenticator`), the error envelope the
+vendor answers with, invariants every successful body keeps, and a `Ledger`: how to open an
+object, read its money fields and move them. The checks in `contracts.checks` are written
+against these tables only, so they never name a vendor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Protocol
+
+from contracts.auth import Authenticator
+from contracts.target import Exchange, Target
+
+
+@dataclass(frozen=True)
+class Request:
+    """A request a scenario sends, without credentials (the `Api` adds them)."""
+
+    method: str
+    path: str
+    body: Any = None
+    params: dict[str, Any] | None = None
+    label: str = ""
+
+    @property
+    def operation(self) -> str:
+        return self.label or f"{self.method} {self.path}"
+
+
+@dataclass(frozen=True)
+class Move:
+    """A request that must change money fields by exactly `expect` (field -> delta)."""
+
+    request: Request
+    expect: dict[str, Decimal]
+
+
+class Api:
+    """One identity talking to the target: adds its credentials to every request."""
+
+    def __init__(
+        self, target: Target, auth: Authenticator | None, spec: dict[str, Any] | None = None
+    ) -> None:
+        self.target = target
+        self.auth = auth
+        self.spec = spec or {}
+
+    def send(
+        self, request: Request, *, headers: dict[str, str] | None = None, authenticated: bool = True
+    ) -> Exchange:
+        sent = dict(self.auth.headers()) if (authenticated and self.auth) else {}
+        sent.update(headers or {})
+        return self.target.request(
+            request.method,
+            request.path,
+            headers=sent,
+            json_body=request.body,
+            params=request.params,
+        )
+
+
+Snapshot = dict[str, Decimal]
+
+
+class Ledger(Protocol):
+    """How scenario checks drive one vendor's money.
+
+    `owned_objects`: objects are created by the caller and invisible to other tenants (Medusa,
+    Spree); False when every tenant has the same seeded ids (Appstle customers), so isolation
+    is checked by "my change does not show in your view" instead of "you get a 404".
+    """
+
+    owned_objects: bool
+
+    def open(self, api: Api) -> tuple[str, Exchange]:
+        """Create (or find) an object of this identity to work on; its id and the proof."""
+
+    def read(self, handle: str) -> Request:
+        """The request that reads the object."""
+
+    def money(self, body: Any) -> Snapshot:
+        """The money fields of a read answer, as exact decimals."""
+
+    def moves(self, handle: str, before: Snapshot) -> list[Move]:
+        """State-changing requests with their exact expected effect; the first is the cheapest."""
+
+    def overdraft(self, handle: str, before: Snapshot) -> Request | None:
+        """A request that asks for more than there is and must be refused, if the API has one."""
+
+    def refused(self, handle: str) -> list[Request]:
+        """Invalid requests on the object; each must be answered 4xx and change nothing."""
+
+    def cleanup(self, handle: str) -> Request | None:
+        """The request that removes the object, where the API allows it."""
+
+    def created_by(self, path: str, body: Any) -> Request | None:
+        """The cleanup request for an object a successful POST to `path` created, if any."""
+
+
+@dataclass(frozen=True)
+class CredentialOption:
+    """One way to authenticate: the environment variables it needs and how to use them."""
+
+    names: tuple[str, ...]
+    build: Callable[[Target, dict[str, str]], Authenticator]
+
+
+@dataclass(frozen=True)
+class VendorProfile:
+    name: str
+    title: str
+    spec_file: str
+    path_prefixes: tuple[str, ...]
+    credentials: tuple[CredentialOption, ...]
+    demo: dict[str, str]
+    demo_second: dict[str, str]
+    envelope: Callable[[int, Any], str | None]
+    invariants: Callable[[Any], Iterator[str]]
+    ledger: Ledger
+    public_paths: tuple[str, ...] = field(default=())
+
+    def owns(self, path: str) -> bool:
+        return path.startswith(self.path_prefixes)
+
+
+def decimal(value: Any) -> Decimal | None:
+    """A JSON number or decimal string as an exact Decimal (floats via their repr)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def walk(value: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object inside a body, the body itself first."""
+    if isinstance(value, dict):
+        yield value
+        for item in value.values():
+            yield from walk(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from walk(item)
+
+
+def registry() -> dict[str, VendorProfile]:
+    """Every known vendor, by name, in a stable order."""
+    from contracts.vendors import appstle, medusa, spree
+
+    return {profile.name: profile for profile in (appstle.PROFILE, medusa.PROFILE, spree.PROFILE)}
+
+
+def for_path(path: str) -> VendorProfile | None:
+    """The vendor owning a request path (checks run for any schema; others are left alone)."""
+    for profile in registry().values():
+        if profile.owns(path):
+            return profile
+    return None

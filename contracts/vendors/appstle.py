@@ -1,0 +1,121 @@
+"""Appstle Loyalty external API: API-key auth, `{"error": ...}` errors, shared seeded customers."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from contracts.auth import StaticHeader
+from contracts.target import Exchange
+from contracts.vendors import (
+    Api,
+    CredentialOption,
+    Move,
+    Request,
+    Snapshot,
+    VendorProfile,
+    decimal,
+    walk,
+)
+from contracts.vendors.examples import values_named
+
+LOYALTY = "/api/external/customer-loyalty"
+MONEY = ("availablePoints", "creditedPoints", "pendingPoints", "storeCreditBalance", "spentAmount")
+
+
+def envelope(status: int, body: Any) -> str | None:
+    if not isinstance(body, dict) or not isinstance(body.get("error"), str):
+        return 'expected a JSON object with a string "error" (Appstle error body)'
+    return None
+
+
+def invariants(body: Any) -> Iterator[str]:
+    for item in walk(body):
+        for name in ("availablePoints", "storeCreditBalance"):
+            value = decimal(item.get(name))
+            if value is not None and value < 0:
+                yield f"{name} is negative ({item[name]}); a balance never goes below zero"
+
+
+class AppstleLedger:
+    """Customers are seeded in every tenant; the suite picks one the spec's examples name."""
+
+    owned_objects = False
+
+    def open(self, api: Api) -> tuple[str, Exchange]:
+        candidates = [os.environ.get("APPSTLE_CUSTOMER_ID")] + list(
+            values_named(api.spec, "customerId")
+        )
+        last: Exchange | None = None
+        for candidate in dict.fromkeys(c for c in candidates if c not in (None, "")):
+            last = api.send(self.read(str(candidate)))
+            if last.status == 200:
+                return str(candidate), last
+        if last is None:
+            raise LookupError("no customerId example in the spec; set APPSTLE_CUSTOMER_ID")
+        raise LookupError(
+            f"no enrolled customer found (last: {last.describe()}); set APPSTLE_CUSTOMER_ID"
+        )
+
+    def read(self, handle: str) -> Request:
+        return Request("GET", LOYALTY, params={"customerId": handle}, label=f"GET {LOYALTY}")
+
+    def money(self, body: Any) -> Snapshot:
+        return {name: d for name in MONEY if (d := decimal((body or {}).get(name))) is not None}
+
+    def moves(self, handle: str, before: Snapshot) -> list[Move]:
+        customer = int(handle) if handle.isdigit() else handle
+        credits, points = Decimal("10.55"), Decimal("7")
+        return [
+            Move(
+                Request(
+                    "POST", "/api/external/add-credits", {"customerId": customer, "credits": 10.55}
+                ),
+                {"storeCreditBalance": credits},
+            ),
+            Move(
+                Request("POST", "/api/external/add-points", {"customerId": customer, "points": 7}),
+                {"availablePoints": points, "creditedPoints": points},
+            ),
+        ]
+
+    def overdraft(self, handle: str, before: Snapshot) -> Request | None:
+        return None  # remove-points clamps at zero [I]; there is no refused overdraft to test
+
+    def refused(self, handle: str) -> list[Request]:
+        customer = int(handle) if handle.isdigit() else handle
+        return [
+            Request("POST", "/api/external/add-credits", {"customerId": customer, "credits": -5}),
+            Request("POST", "/api/external/add-points", {"customerId": customer, "points": 0}),
+            Request(
+                "POST",
+                "/api/external/add-points",
+                {"customerId": customer, "customerEmail": "both@example.com", "points": 3},
+            ),
+        ]
+
+    def cleanup(self, handle: str) -> Request | None:
+        return None  # seeded customers stay; Appstle has no way to undo a credit
+
+    def created_by(self, path: str, body: Any) -> Request | None:
+        return None
+
+
+PROFILE = VendorProfile(
+    name="appstle",
+    title="Appstle Loyalty",
+    spec_file="appstle-loyalty.yaml",
+    path_prefixes=("/api/external/",),
+    credentials=(
+        CredentialOption(
+            ("APPSTLE_API_KEY",), lambda t, c: StaticHeader("X-API-Key", c["APPSTLE_API_KEY"])
+        ),
+    ),
+    demo={"APPSTLE_API_KEY": "apst_test_demo"},
+    demo_second={"APPSTLE_API_KEY": "apst_test_contracts2"},
+    envelope=envelope,
+    invariants=invariants,
+    ledger=AppstleLedger(),
+)

@@ -1,0 +1,144 @@
+"""Medusa store credit (loyalty plugin): secret key or JWT auth, `{type, message}` errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from contracts.auth import TokenEndpoint, basic_secret_key, json_token
+from contracts.target import Exchange, Target
+from contracts.vendors import (
+    Api,
+    CredentialOption,
+    Move,
+    Request,
+    Snapshot,
+    VendorProfile,
+    decimal,
+    walk,
+)
+
+ACCOUNTS = "/admin/store-credit-accounts"
+# Error `type` each status must carry (401 has none, or "unauthorized" for a bad password).
+TYPES_BY_STATUS = {
+    400: {"invalid_data", "not_allowed"},
+    401: {None, "unauthorized"},
+    404: {"not_found"},
+    422: {"duplicate_error"},
+    500: {"unknown_error", "database_error"},
+}
+
+
+def envelope(status: int, body: Any) -> str | None:
+    if not isinstance(body, dict) or not isinstance(body.get("message"), str):
+        return 'expected a JSON object with a string "message" (Medusa error body)'
+    allowed = TYPES_BY_STATUS.get(status)
+    if allowed is not None and body.get("type") not in allowed:
+        shown = sorted(str(t) for t in allowed)
+        return f'"type" is {body.get("type")!r}; a Medusa {status} has type in {shown}'
+    if allowed is None and not isinstance(body.get("type"), str):
+        return f'a Medusa {status} error carries a string "type"'
+    return None
+
+
+def invariants(body: Any) -> Iterator[str]:
+    for item in walk(body):
+        if {"balance", "credits", "debits"} <= item.keys():
+            balance, credits, debits = (decimal(item[k]) for k in ("balance", "credits", "debits"))
+            if None in (balance, credits, debits):
+                yield f"account {item.get('id')}: balance/credits/debits are not all numbers"
+            elif abs(balance - (credits - debits)) > Decimal("1e-9") * max(1, abs(credits)):
+                yield (
+                    f"account {item.get('id')}: balance {item['balance']} != credits "
+                    f"{item['credits']} - debits {item['debits']}"
+                )
+
+
+def _emailpass(email: str, password: str):
+    def fetch(target: Target, _refresh: str | None) -> tuple[str, float | None, str | None]:
+        answer = target.request(
+            "POST", "/auth/user/emailpass", json_body={"email": email, "password": password}
+        )
+        return json_token(answer, "token"), None, None
+
+    return fetch
+
+
+class MedusaLedger:
+    """Each run opens its own customer-less account (those are not limited to one per currency)."""
+
+    owned_objects = True
+
+    def open(self, api: Api) -> tuple[str, Exchange]:
+        answer = api.send(Request("POST", ACCOUNTS, {"currency_code": "usd"}))
+        account = (answer.json or {}).get("store_credit_account") if answer.status == 200 else None
+        if not isinstance(account, dict) or "id" not in account:
+            raise LookupError(f"could not create a store credit account: {answer.describe()}")
+        return str(account["id"]), answer
+
+    def read(self, handle: str) -> Request:
+        return Request("GET", f"{ACCOUNTS}/{handle}", label=f"GET {ACCOUNTS}/{{id}}")
+
+    def money(self, body: Any) -> Snapshot:
+        account = (body or {}).get("store_credit_account") or {}
+        return {
+            k: d
+            for k in ("balance", "credits", "debits")
+            if (d := decimal(account.get(k))) is not None
+        }
+
+    def _op(self, handle: str, kind: str, body: Any) -> Request:
+        return Request(
+            "POST", f"{ACCOUNTS}/{handle}/{kind}", body, label=f"POST {ACCOUNTS}/{{id}}/{kind}"
+        )
+
+    def moves(self, handle: str, before: Snapshot) -> list[Move]:
+        credit, debit = Decimal("10.55"), Decimal("4.25")
+        return [
+            Move(
+                self._op(handle, "credit", {"amount": 10.55}),
+                {"balance": credit, "credits": credit},
+            ),
+            Move(self._op(handle, "debit", {"amount": 4.25}), {"balance": -debit, "debits": debit}),
+        ]
+
+    def overdraft(self, handle: str, before: Snapshot) -> Request | None:
+        too_much = float(before.get("balance", Decimal(0)) + 1000)
+        return self._op(handle, "debit", {"amount": too_much})
+
+    def refused(self, handle: str) -> list[Request]:
+        return [
+            self._op(handle, "credit", {"amount": 0}),
+            self._op(handle, "credit", {"amount": -3}),
+            self._op(handle, "credit", {"amount": 5, "foo": "bar"}),
+            self._op(handle, "debit", {}),
+        ]
+
+    def cleanup(self, handle: str) -> Request | None:
+        return None  # the plugin has no delete for accounts
+
+    def created_by(self, path: str, body: Any) -> Request | None:
+        return None
+
+
+PROFILE = VendorProfile(
+    name="medusa",
+    title="Medusa store credit",
+    spec_file="medusa-store-credit.yaml",
+    path_prefixes=("/admin/", "/auth/"),
+    credentials=(
+        CredentialOption(
+            ("MEDUSA_SECRET_KEY",), lambda t, c: basic_secret_key(c["MEDUSA_SECRET_KEY"])
+        ),
+        CredentialOption(
+            ("MEDUSA_EMAIL", "MEDUSA_PASSWORD"),
+            lambda t, c: TokenEndpoint(t, _emailpass(c["MEDUSA_EMAIL"], c["MEDUSA_PASSWORD"])),
+        ),
+    ),
+    demo={"MEDUSA_SECRET_KEY": "sk_test_demo"},
+    demo_second={"MEDUSA_SECRET_KEY": "sk_test_contracts2"},
+    envelope=envelope,
+    invariants=invariants,
+    ledger=MedusaLedger(),
+)
