@@ -30,14 +30,13 @@ class VendorResult:
     notes: list[str] = field(default_factory=list)
 
     def add(self, outcome: Outcome) -> None:
-        """Count an outcome; keep one failure per (operation, check, message)."""
+        """Count an outcome; keep the first failure of each (operation, check) to show."""
         key = (outcome.operation, outcome.check)
         if outcome.ok:
             self.passed[key] += 1
             return
         self.failed[key] += 1
-        seen = {(f.operation, f.check, f.message) for f in self.failures}
-        if (outcome.operation, outcome.check, outcome.message) not in seen:
+        if not any((f.operation, f.check) == key for f in self.failures):
             self.failures.append(outcome)
 
     @property
