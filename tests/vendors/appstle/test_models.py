@@ -1,0 +1,338 @@
+"""The Appstle ledger on a bare Store, without HTTP: balances, transactions, rewards, seeding."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from mockserver.errors import ApiError
+from mockserver.fixtures import FixtureError, check_fixture
+from mockserver.store import Store
+from mockserver.vendors.appstle import VENDOR
+from mockserver.vendors.appstle.models import (
+    CUSTOMER,
+    CustomerRef,
+    Ledger,
+    seed,
+)
+
+DEMO = CustomerRef(customer_id=1001)
+JANE = CustomerRef(customer_email="jane.roe@example.com")
+
+
+def refused(call: Any, *args: Any, **kwargs: Any) -> tuple[int, dict]:
+    with pytest.raises(ApiError) as caught:
+        call(*args, **kwargs)
+    return caught.value.status, caught.value.body
+
+
+def test_add_points_credits_available_and_lifetime_and_logs_a_credit(ledger: Ledger) -> None:
+    view = ledger.add_points(DEMO, 50, note="Birthday bonus", earn_rule_id=10)
+    assert (view["availablePoints"], view["creditedPoints"]) == (4300, 6150)
+    [transaction] = ledger.transactions(1001)
+    assert transaction == {
+        "id": 1,
+        "customerId": 1001,
+        "unit": "POINTS",
+        "amount": "50",
+        "pointType": "CREDIT",
+        "status": "APPROVED",
+        "transactionRule": "ADJUSTMENT",
+        "note": "Birthday bonus",
+        "earnRuleId": 10,
+        "pointRedeemRuleId": None,
+        "createAt": "2025-07-01T09:00:00Z",
+    }
+
+
+def test_remove_points_lowers_available_only_and_logs_a_debit(ledger: Ledger) -> None:
+    view = ledger.remove_points(JANE, 20.5, note="Ticket #567")
+    assert (view["availablePoints"], view["creditedPoints"]) == (100, 160.5)
+    [transaction] = ledger.transactions(1002)
+    assert (transaction["pointType"], transaction["amount"], transaction["unit"]) == (
+        "DEBIT",
+        "20.5",
+        "POINTS",
+    )
+
+
+def test_points_never_go_negative_and_a_refusal_logs_nothing(ledger: Ledger) -> None:
+    status, body = refused(ledger.remove_points, JANE, 120.51)
+    assert (status, body) == (
+        400,
+        {
+            "error": "Insufficient points",
+            "details": "The customer has 120.5 available points, fewer than the 120.51 requested.",
+        },
+    )
+    assert ledger.transactions(1002) == []
+    assert ledger.remove_points(JANE, 120.5)["availablePoints"] == 0
+
+
+def test_add_credits_raises_store_credit_and_logs_it(ledger: Ledger) -> None:
+    view = ledger.add_credits(DEMO, 10.25, note="Goodwill")
+    assert (view["storeCreditBalance"], view["availablePoints"]) == (35.75, 4250)
+    [transaction] = ledger.transactions(1001)
+    assert (transaction["unit"], transaction["pointType"], transaction["amount"]) == (
+        "STORE_CREDIT",
+        "CREDIT",
+        "10.25",
+    )
+
+
+@pytest.mark.parametrize("credits", [0, -1, 0.0])
+def test_credits_must_be_positive(ledger: Ledger, credits: float) -> None:
+    assert refused(ledger.add_credits, DEMO, credits) == (
+        400,
+        {"error": "Invalid request", "details": "credits: must be greater than 0"},
+    )
+
+
+def test_hundredths_add_up_exactly_and_are_stored_as_strings(ledger: Ledger, store: Any) -> None:
+    for _ in range(30):
+        ledger.add_points(JANE, 0.01)
+    ledger.add_points(JANE, 0.1)
+    ledger.add_points(JANE, 0.2)
+    assert ledger.customer_loyalty(JANE)["availablePoints"] == 121.1
+    assert ledger.store.get(CUSTOMER, "1002")["availablePoints"] == "121.1"
+    for _ in range(10):
+        ledger.add_credits(JANE, 0.07)
+    assert ledger.store.get(CUSTOMER, "1002")["storeCreditBalance"] == "0.7"
+
+
+def test_points_below_a_hundredth_are_refused(ledger: Ledger) -> None:
+    assert refused(ledger.add_points, DEMO, 0.009) == (
+        400,
+        {"error": "Invalid request", "details": "points: must be at least 0.01"},
+    )
+
+
+def test_a_balance_beyond_a_double_is_refused(ledger: Ledger) -> None:
+    ledger.add_points(DEMO, 9e299)
+    status, body = refused(ledger.add_points, DEMO, 9e299)
+    assert status == 400 and body["details"].endswith("is too large to store.")
+
+
+def test_note_longer_than_500_characters_is_refused(ledger: Ledger) -> None:
+    ledger.add_points(DEMO, 1, note="x" * 500)
+    assert refused(ledger.add_points, DEMO, 1, note="x" * 501) == (
+        400,
+        {"error": "Invalid request", "details": "note: is too long (501 characters)"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("ref", "details"),
+    [
+        (
+            CustomerRef(1001, "demo@example.com"),
+            "Give either customerId or customerEmail, not both.",
+        ),
+        (CustomerRef(), "Give customerId or customerEmail to name the customer."),
+    ],
+)
+def test_writes_name_exactly_one_customer(ledger: Ledger, ref: CustomerRef, details: str) -> None:
+    for call in (ledger.add_points, ledger.remove_points, ledger.add_credits):
+        assert refused(call, ref, 1) == (400, {"error": "Invalid request", "details": details})
+    assert refused(ledger.redeem_points, ref, 1)[0] == 400
+
+
+def test_email_matching_ignores_case(ledger: Ledger) -> None:
+    view = ledger.add_points(CustomerRef(customer_email="DEMO@Example.COM"), 1)
+    assert view["availablePoints"] == 4251
+    assert (
+        ledger.customer_loyalty(CustomerRef(customer_email="JANE.ROE@EXAMPLE.COM"))["pendingPoints"]
+        == 40
+    )
+
+
+@pytest.mark.parametrize(
+    ("ref", "details"),
+    [
+        (CustomerRef(1003), "No customer enrolled in the loyalty program has customerId 1003."),
+        (
+            CustomerRef(customer_email="not-enrolled@example.com"),
+            "No customer enrolled in the loyalty program has customerEmail "
+            "not-enrolled@example.com.",
+        ),
+        (CustomerRef(4242), "No customer enrolled in the loyalty program has customerId 4242."),
+    ],
+)
+def test_unknown_and_not_enrolled_customers_are_not_found(
+    ledger: Ledger, ref: CustomerRef, details: str
+) -> None:
+    expected = (404, {"error": "Customer not found", "details": details})
+    assert refused(ledger.add_points, ref, 1) == expected
+    assert refused(ledger.customer_loyalty, ref) == expected
+
+
+def test_a_read_by_both_selectors_needs_them_to_agree(ledger: Ledger) -> None:
+    assert ledger.customer_loyalty(CustomerRef(1002, "jane.roe@example.com"))["pendingPoints"] == 40
+    assert refused(ledger.customer_loyalty, CustomerRef(1001, "jane.roe@example.com")) == (
+        404,
+        {
+            "error": "Customer not found",
+            "details": "No customer enrolled in the loyalty program has both customerId 1001 "
+            "and customerEmail jane.roe@example.com.",
+        },
+    )
+
+
+def test_redeem_spends_rule_points_and_appends_an_unused_discount_code(ledger: Ledger) -> None:
+    view = ledger.redeem_points(DEMO, 1, variant_id=44)
+    assert view["availablePoints"] == 3750
+    assert view["storeCreditBalance"] == 25.5
+    reward = view["rewards"][-1]
+    [debit] = ledger.transactions(1001)
+    assert (debit["pointType"], debit["transactionRule"], debit["amount"]) == (
+        "DEBIT",
+        "REDEEM_RULE",
+        "500",
+    )
+    assert debit["pointRedeemRuleId"] == 1
+    assert reward == {
+        "id": 2,
+        "shop": "appstle-demo.myshopify.com",
+        "customerId": 1001,
+        "description": "$5 off your next order",
+        "pointTransactionId": debit["id"],
+        "pointRedeemRuleId": 1,
+        "discountCode": reward["discountCode"],
+        "usedAt": None,
+        "orderId": None,
+        "orderName": None,
+        "status": "UNUSED",
+        "expireDate": None,
+        "variantId": 44,
+        "discountCodeId": None,
+        "productData": None,
+        "usageCount": 0,
+        "amount": 5.0,
+        "rewardType": "DISCOUNT_CODE",
+        "createAt": "2025-07-01T09:00:00Z",
+        "lastExpiryReminderSentDate": None,
+    }
+    assert reward["discountCode"].startswith("LOYALTY-0002-")
+
+
+def test_store_credit_rule_raises_the_balance_and_logs_both_sides(ledger: Ledger) -> None:
+    view = ledger.redeem_points(DEMO, 2)
+    assert (view["availablePoints"], view["storeCreditBalance"]) == (3250, 35.5)
+    assert view["rewards"][-1]["rewardType"] == "STORE_CREDIT"
+    assert view["rewards"][-1]["amount"] == 10
+    debit, credit = ledger.transactions(1001)
+    assert (debit["unit"], debit["pointType"], debit["amount"]) == ("POINTS", "DEBIT", "1000")
+    assert (credit["unit"], credit["pointType"], credit["amount"]) == (
+        "STORE_CREDIT",
+        "CREDIT",
+        "10",
+    )
+    assert credit["transactionRule"] == "REDEEM_RULE" and credit["pointRedeemRuleId"] == 2
+
+
+def test_redeem_with_explicit_points_scales_the_reward_to_cents(ledger: Ledger) -> None:
+    view = ledger.redeem_points(DEMO, 2, points=333)
+    assert view["availablePoints"] == 3917
+    assert view["rewards"][-1]["amount"] == 3.33  # 10 * 333 / 1000
+    assert view["storeCreditBalance"] == 28.83
+
+
+def test_redeem_refusals_change_nothing(ledger: Ledger) -> None:
+    assert refused(ledger.redeem_points, DEMO, 99) == (
+        404,
+        {
+            "error": "Redeem rule not found",
+            "details": "No point redeem rule has id 99; list them with GET "
+            "/api/external/point-redeem-rules.",
+        },
+    )
+    assert refused(ledger.redeem_points, DEMO, 3) == (
+        400,
+        {
+            "error": "Redeem rule inactive",
+            "details": "Point redeem rule 3 is INACTIVE; redeem an ACTIVE rule instead.",
+        },
+    )
+    assert refused(ledger.redeem_points, JANE, 1)[1]["error"] == "Insufficient points"
+    assert refused(ledger.redeem_points, DEMO, 1, points=4250.01)[0] == 400
+    assert ledger.transactions(1001) == ledger.transactions(1002) == []
+    assert len(ledger.customer_loyalty(DEMO)["rewards"]) == 1
+
+
+def test_the_customer_is_checked_before_the_rule(ledger: Ledger) -> None:
+    assert refused(ledger.redeem_points, CustomerRef(4242), 99)[1]["error"] == "Customer not found"
+
+
+def test_discount_codes_are_unique_and_deterministic(demo_fixtures: dict[str, Any]) -> None:
+    def codes() -> list[str]:
+        store = Store()
+        try:
+            with store.transaction() as tx:
+                tenant = tx.tenant("appstle:apst_test_same")
+                seed(tenant, demo_fixtures)
+                ledger = Ledger(tenant, datetime(2025, 1, 1, tzinfo=UTC))
+                for _ in range(3):
+                    ledger.redeem_points(DEMO, 1)
+                return [r["discountCode"] for r in ledger.customer_loyalty(DEMO)["rewards"]]
+        finally:
+            store.close()
+
+    first = codes()
+    assert len(set(first)) == 4
+    assert codes() == first
+
+
+def test_reward_status_filter(ledger: Ledger) -> None:
+    ledger.redeem_points(DEMO, 1)
+    assert [r["status"] for r in ledger.customer_loyalty(DEMO, "UNUSED")["rewards"]] == ["UNUSED"]
+    assert [r["status"] for r in ledger.customer_loyalty(DEMO, "USED")["rewards"]] == ["USED"]
+    assert ledger.customer_loyalty(DEMO, "EXPIRED")["rewards"] == []
+
+
+def test_redeem_rules_answer_numbers(ledger: Ledger) -> None:
+    rules = ledger.redeem_rules()
+    assert [(r["id"], r["type"], r["status"], r["points"]) for r in rules] == [
+        (1, "DISCOUNT_CODE", "ACTIVE", 500),
+        (2, "STORE_CREDIT", "ACTIVE", 1000),
+        (3, "FREE_SHIPPING", "INACTIVE", 300),
+    ]
+    assert rules[2]["discountValue"] is None and rules[0]["discountValue"] == 5
+
+
+def test_a_minimal_fixture_gets_defaults(store: Store) -> None:
+    with store.transaction() as tx:
+        tenant = tx.tenant("appstle:min")
+        seed(tenant, {"customers": [{"customerId": 7, "email": "a@b.c"}]})
+        view = Ledger(tenant, datetime(2025, 1, 1, tzinfo=UTC)).customer_loyalty(CustomerRef(7))
+    assert view["availablePoints"] == 0 and view["currentVipTier"] == ""
+    assert view["customerStatus"] == "ACTIVE" and view["rewards"] == []
+    assert view["referralLink"] == "https://appstle-demo.myshopify.com/?ref=7"
+    assert Decimal(str(view["storeCreditBalance"])) == 0
+
+
+def test_fixture_schema_rejects_unknown_fields_and_bare_dates() -> None:
+    with pytest.raises(FixtureError, match="customers/0"):
+        check_fixture(
+            {"customers": [{"customerId": 1, "email": "x", "points": 3}]},
+            VENDOR.fixture_schema,
+            "f.yaml",
+        )
+    with pytest.raises(FixtureError, match="redeemRules/0/createAt"):
+        check_fixture(
+            {
+                "redeemRules": [
+                    {
+                        "id": 1,
+                        "name": "n",
+                        "type": "DISCOUNT_CODE",
+                        "points": 1,
+                        "createAt": datetime(2025, 1, 1),
+                    }
+                ]
+            },
+            VENDOR.fixture_schema,
+            "f.yaml",
+        )
