@@ -1,0 +1,45 @@
+"""Medusa v2 Admin API, store credit (the official Loyalty Plugin) and the admin login.
+
+Demo tenant `medusa:demo`: log in as admin@example.com / supersecret, or send the secret key
+`sk_test_demo` as HTTP Basic. Any other `sk_test_*` key opens a fresh tenant of its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from mockserver.vendor import Vendor
+from mockserver.vendors.medusa.auth import authenticate
+from mockserver.vendors.medusa.errors import MedusaErrors
+from mockserver.vendors.medusa.routes import blueprint
+from mockserver.vendors.medusa.seed import seed
+
+_FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+VENDOR = Vendor(
+    name="medusa",
+    title="Medusa store credit (Loyalty Plugin, Admin API)",
+    spec_file="medusa-store-credit.yaml",
+    path_prefixes=("/admin/", "/auth/"),
+    blueprint=blueprint,
+    errors=MedusaErrors(),
+    authenticate=authenticate,
+    seed=seed,
+    fixtures_dir=_FIXTURES,
+    fixture_schema=yaml.safe_load((_FIXTURES / "schema.yaml").read_text(encoding="utf-8")),
+    sandbox_pattern=r"sk_test_[A-Za-z0-9_]+",
+    demo_credentials=(
+        "POST /auth/user/emailpass {email: admin@example.com, password: supersecret} -> JWT "
+        "(tenant medusa:demo)",
+        "HTTP Basic user sk_test_demo, empty password (tenant medusa:demo)",
+        "HTTP Basic user sk_test_<anything> opens a fresh sandbox tenant",
+    ),
+    reject_unknown_query=True,
+    curl_examples=(
+        "curl -u sk_test_demo: http://localhost:8080/admin/store-credit-accounts",
+        "curl -u sk_test_demo: -H 'Content-Type: application/json' -d '{\"amount\": 10}' "
+        "http://localhost:8080/admin/store-credit-accounts/sc_acc_01JDEMQ0USD0000000000000AA/credit",
+    ),
+)

@@ -1,0 +1,224 @@
+"""Medusa's error envelope `{type, message}` (+ `code` where Medusa sets one), and the wording
+of its validation messages, so a client's error handling meets the same strings as in
+production.
+
+Medusa validates with zod and joins the findings with "; " after `Invalid request: `:
+`Field 'x' is required`, `Expected type: 'string' for field 'x', got: '123'` (the value as
+JavaScript's `String()` renders it) and one `Unrecognized fields: 'a, b'` after the others.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from flask import g, request
+
+from mockserver.errors import ApiError, Problem
+from mockserver.openapi import load_spec
+from mockserver.requestctx import config
+from mockserver.vendors.medusa.v8json import express_json_error
+
+QUIRK_REAL_500S = "medusa-real-500s"
+CONFLICT_MESSAGE = (
+    "The request conflicted with another request. "
+    "You may retry the request with the provided Idempotency-Key."
+)
+# Spec constraints that stand for a rule Medusa checks after its schema, with its own wording
+# (and no "Invalid request: " prefix): reported only when the schema is otherwise satisfied.
+_RULE_MESSAGES = {
+    ("currency_code", "constraint"): "Currency code is required to create a store credit account",
+    ("amount", "constraint"): "Amount must be greater than 0",
+}
+# Query findings the real server answers with a 500 (a defect the quirk reproduces).
+_REAL_500_FIELDS = {"limit", "offset", "order"}
+_JS_TYPE_NAMES = {"object": "record", "integer": "number"}
+_LOCATION_ORDER = ("body", "query", "path", "header", "cookie")
+
+
+def error(status: int, type_: str, message: str, code: str | None = None) -> ApiError:
+    body: dict[str, str] = {"type": type_, "message": message}
+    if code is not None:
+        body["code"] = code
+    return ApiError(status, body)
+
+
+def invalid_data(message: str) -> ApiError:
+    return error(400, "invalid_data", message)
+
+
+def not_found(account_id: str) -> ApiError:
+    return error(404, "not_found", f"StoreCreditAccount id not found: {account_id}")
+
+
+def unauthorized(message: str = "Unauthorized") -> ApiError:
+    """Medusa's auth middleware answers `{message}` only, without `type`."""
+    return ApiError(401, {"message": message})
+
+
+def unknown_error() -> ApiError:
+    return ApiError(
+        500,
+        {"code": "unknown_error", "type": "unknown_error", "message": "An unknown error occurred."},
+    )
+
+
+def js_string(value: Any) -> str:
+    """`String(value)` in JavaScript, for the `got: '...'` part of type messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "[object Object]"
+    if isinstance(value, list):
+        return ",".join("" if item is None else js_string(item) for item in value)
+    if isinstance(value, int | float | Decimal):
+        return js_number(value)
+    return str(value)
+
+
+def js_number(value: float | int | Decimal) -> str:
+    """ECMAScript Number::toString (1.0 -> '1', 1e21 -> '1e+21', 1e-7 -> '1e-7')."""
+    number = float(value)
+    if math.isnan(number):
+        return "NaN"
+    if math.isinf(number):
+        return "Infinity" if number > 0 else "-Infinity"
+    if number == 0:
+        return "0"
+    sign = "-" if number < 0 else ""
+    digits, exponent = _shortest_digits(abs(number))
+    k, n = len(digits), exponent
+    if k <= n <= 21:
+        text = digits + "0" * (n - k)
+    elif 0 < n <= 21:
+        text = digits[:n] + "." + digits[n:]
+    elif -6 < n <= 0:
+        text = "0." + "0" * -n + digits
+    else:
+        mantissa = digits[0] + ("." + digits[1:] if k > 1 else "")
+        text = f"{mantissa}e{'+' if n - 1 >= 0 else '-'}{abs(n - 1)}"
+    return sign + text
+
+
+def _shortest_digits(number: float) -> tuple[str, int]:
+    """Shortest round-trip digits and the decimal exponent n (value = 0.digits * 10**n)."""
+    sign, digit_tuple, exp = Decimal(repr(number)).normalize().as_tuple()
+    digits = "".join(map(str, digit_tuple))
+    return digits, len(digits) + int(exp)
+
+
+def _message(problem: Problem) -> str:
+    name = problem.field
+    if problem.kind == "required":
+        return f"Field '{name}' is required"
+    if problem.kind == "type":
+        expected = _JS_TYPE_NAMES.get(str(problem.expected), str(problem.expected))
+        return f"Expected type: '{expected}' for field '{name}', got: '{js_string(problem.value)}'"
+    return f"Invalid value for field '{name}': {problem.message}"
+
+
+def _join(problems: list[Problem]) -> str:
+    messages = [_message(p) for p in problems if p.kind != "unknown"]
+    unknown = [name for p in problems if p.kind == "unknown" for name in p.names]
+    if unknown:
+        messages.append(f"Unrecognized fields: '{', '.join(dict.fromkeys(unknown))}'")
+    return "Invalid request: " + "; ".join(messages)
+
+
+def _first_location(problems: list[Problem]) -> list[Problem]:
+    """Medusa validates the body, then the query, each in its own middleware: the first
+    failing one answers alone [I: body before query]."""
+    for location in _LOCATION_ORDER:
+        found = [p for p in problems if p.location == location]
+        if found:
+            return found
+    return problems
+
+
+def _required_body_fields() -> list[str]:
+    """The operation's required body keys, from the spec (an absent body reads as `{}`)."""
+    operation = g.get("operation")
+    if operation is None:
+        return []
+    document = load_spec(g.vendor.spec_file).document
+    request_body = document["paths"][operation.path][operation.method].get("requestBody", {})
+    schema = request_body.get("content", {}).get("application/json", {}).get("schema", {})
+    while "$ref" in schema:
+        node: Any = document
+        for part in schema["$ref"].removeprefix("#/").split("/"):
+            node = node[part]
+        schema = node
+    return list(schema.get("required", []))
+
+
+def _root_body_error(problem: Problem) -> ApiError:
+    """The whole body is missing or not an object."""
+    if problem.kind == "required":
+        fields = _required_body_fields()
+        return invalid_data(_join([Problem("body", f, "required", "") for f in fields]))
+    if isinstance(problem.value, list):
+        return invalid_data("Invalid request: Field '' is required")
+    raw = request.get_data(cache=True).decode("utf-8", "replace")
+    return invalid_data(express_json_error(raw) or f"Invalid request: {problem.message}")
+
+
+def _wants_real_500(problems: Iterable[Problem]) -> bool:
+    if QUIRK_REAL_500S not in config().quirks:
+        return False
+    return any(
+        p.location == "query" and p.field in _REAL_500_FIELDS and p.kind in ("constraint", "enum")
+        for p in problems
+    )
+
+
+class MedusaErrors:
+    """`mockserver.vendor.ErrorFormat` for Medusa."""
+
+    def invalid_request(self, problems: list[Problem]) -> ApiError:
+        if _wants_real_500(problems):
+            return unknown_error()
+        for problem in problems:
+            if problem.location == "body" and problem.field == "" and problem.kind != "unknown":
+                return _root_body_error(problem)
+        rules = [p for p in problems if (p.field, p.kind) in _RULE_MESSAGES]
+        schema = [p for p in problems if (p.field, p.kind) not in _RULE_MESSAGES]
+        if schema:
+            return invalid_data(_join(_first_location(schema)))
+        return invalid_data(_RULE_MESSAGES[(rules[0].field, rules[0].kind)])
+
+    def malformed_body(self, detail: str, raw: bytes) -> ApiError:
+        message = express_json_error(raw.decode("utf-8", "replace")) if raw else None
+        return invalid_data(message or detail)
+
+    def unsupported_media_type(self, content_type: str) -> ApiError:
+        """Express leaves a non-JSON body unparsed; zod then misses the whole object."""
+        return invalid_data("Invalid request: Field '' is required")
+
+    def payload_too_large(self, limit: int) -> ApiError:
+        return error(413, "invalid_data", f"request entity too large (limit {limit} bytes)")
+
+    def route_not_found(self, method: str, path: str) -> ApiError:
+        """Express sends an HTML page with this sentence; the mock keeps Medusa's envelope."""
+        return error(404, "not_found", f"Cannot {method} {path}")
+
+    def method_not_allowed(self, method: str, path: str, allowed: list[str]) -> ApiError:
+        return error(
+            405,
+            "not_allowed",
+            f"Cannot {method} {path}: this path answers {', '.join(allowed)} only.",
+        )
+
+    def idempotency_conflict(self) -> ApiError:
+        return error(409, "conflict", CONFLICT_MESSAGE, code="invalid_state_error")
+
+    def injected_fault(self, status: int) -> ApiError:
+        if status >= 500:
+            return ApiError(status, unknown_error().body)
+        return error(status, "not_allowed", f"The request was refused (status {status}); retry.")
+
+    def internal_error(self) -> ApiError:
+        return unknown_error()

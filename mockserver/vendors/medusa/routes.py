@@ -1,0 +1,86 @@
+"""HTTP handlers: read the validated request, call the ledger, shape the answer.
+
+Every successful POST answers 200 (not 201), as Medusa does.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from mockserver.requestctx import (
+    body,
+    config,
+    principal,
+    query,
+    respond,
+    tenant_store,
+    utcnow,
+)
+from mockserver.vendors.medusa.auth import login
+from mockserver.vendors.medusa.models import Actor, Ledger, parse_amount
+from mockserver.vendors.medusa.views import account_answer, account_page, transaction_page
+
+blueprint = Blueprint("medusa", __name__)
+
+ACCOUNTS = "/admin/store-credit-accounts"
+
+
+def _ledger() -> Ledger:
+    return Ledger(tenant_store())
+
+
+def _actor() -> Actor:
+    caller = principal()
+    return Actor(caller.scheme, caller.subject)
+
+
+@blueprint.get(ACCOUNTS)
+def list_accounts() -> Response:
+    return respond(account_page(_ledger(), query()))
+
+
+@blueprint.post(ACCOUNTS)
+def create_account() -> Response:
+    payload = body()
+    ledger = _ledger()
+    record = ledger.create_account(
+        payload["currency_code"], payload.get("customer_id"), payload.get("metadata"), utcnow()
+    )
+    return respond(account_answer(ledger, record, query().get("fields")))
+
+
+@blueprint.get(f"{ACCOUNTS}/<id>")
+def get_account(id: str) -> Response:  # noqa: A002 - the spec's parameter name
+    ledger = _ledger()
+    return respond(account_answer(ledger, ledger.account(id), query().get("fields")))
+
+
+@blueprint.post(f"{ACCOUNTS}/<id>/credit")
+def credit_account(id: str) -> Response:  # noqa: A002
+    payload = body()
+    ledger = _ledger()
+    amount = parse_amount(payload["amount"])
+    record = ledger.credit(id, amount, payload.get("note"), _actor(), utcnow())
+    return respond(account_answer(ledger, record, query().get("fields")))
+
+
+@blueprint.post(f"{ACCOUNTS}/<id>/debit")
+def debit_account(id: str) -> Response:  # noqa: A002
+    payload = body()
+    ledger = _ledger()
+    amount = parse_amount(payload["amount"])
+    record = ledger.debit(id, amount, payload.get("note"), _actor(), utcnow())
+    return respond(account_answer(ledger, record, query().get("fields")))
+
+
+@blueprint.get(f"{ACCOUNTS}/<id>/transactions")
+def list_transactions(id: str) -> Response:  # noqa: A002
+    return respond(transaction_page(_ledger(), id, query()))
+
+
+@blueprint.post("/auth/user/emailpass")
+def login_emailpass() -> Response:
+    from flask import current_app
+
+    key = current_app.extensions["mockserver"].signing_key
+    return respond({"token": login(body(), key, config().token_ttl)})
