@@ -134,7 +134,7 @@ def find_pyproject(start: Path | None = None) -> Path | None:
 
 
 def from_pyproject(path: Path | None) -> dict[str, Any]:
-    if path is None:
+    if path is None or not path.is_file():
         return {}
     with path.open("rb") as handle:
         table = tomllib.load(handle).get("tool", {}).get("contracts", {})

@@ -1,0 +1,293 @@
+"""Unit tests of the suite's pieces on hand-made data: no mock, no Schemathesis run."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from contracts import config, report
+from contracts.auth import AuthError, TokenEndpoint, basic_secret_key
+from contracts.checks.envelope import envelope_problem, vendor_error_envelope
+from contracts.checks.ledger import ledger_invariants
+from contracts.checks.scenario import diff
+from contracts.results import Outcome, RunResult, VendorResult
+from contracts.runner import identities
+from contracts.target import Exchange, Limiter, RequestBudgetExceeded
+from contracts.vendors import registry
+from contracts.vendors.spree import display_number
+
+PROFILES = registry()
+
+
+# --- error envelopes -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "body", "ok"),
+    [
+        ("/api/external/add-credits", 400, {"error": "Invalid request", "details": "x"}, True),
+        ("/api/external/add-credits", 400, {"message": "Invalid request"}, False),
+        ("/admin/store-credit-accounts", 400, {"type": "invalid_data", "message": "m"}, True),
+        ("/admin/store-credit-accounts", 400, {"type": "not_found", "message": "m"}, False),
+        ("/admin/store-credit-accounts", 401, {"message": "Unauthorized"}, True),
+        ("/admin/store-credit-accounts", 404, {"error": "Not Found"}, False),
+        ("/api/v2/platform/store_credits/1", 404, {"error": "not found"}, True),
+        (
+            "/api/v2/platform/store_credits",
+            422,
+            {"error": "x", "errors": {"amount": ["bad"]}},
+            True,
+        ),
+        ("/api/v2/platform/store_credits", 422, {"error": "x", "errors": ["bad"]}, False),
+        ("/somewhere/else", 400, "anything", True),
+    ],
+)
+def test_envelope_shapes(path, status, body, ok):
+    assert (envelope_problem(path, status, body, parsed=True) is None) is ok
+
+
+def test_envelope_rejects_non_json_error():
+    problem = envelope_problem("/admin/store-credit-accounts", 500, None, parsed=False)
+    assert "not JSON" in problem
+
+
+class FakeResponse:
+    def __init__(self, status: int, body: object) -> None:
+        self.status_code = status
+        self._body = body
+
+    def json(self) -> object:
+        if isinstance(self._body, bytes):
+            raise ValueError("not json")
+        return self._body
+
+
+def case(path: str) -> SimpleNamespace:
+    return SimpleNamespace(operation=SimpleNamespace(path=path, label=f"GET {path}"))
+
+
+def test_envelope_check_raises_with_reason():
+    with pytest.raises(AssertionError, match='string "message"'):
+        vendor_error_envelope(None, FakeResponse(404, {"error": "x"}), case("/admin/x"))
+    assert vendor_error_envelope(None, FakeResponse(200, {}), case("/admin/x")) is True
+    assert vendor_error_envelope(None, FakeResponse(500, b"<html>"), case("/elsewhere")) is True
+
+
+# --- ledger invariants -------------------------------------------------------------------------
+
+
+def test_medusa_balance_identity():
+    good = {"store_credit_account": {"id": "a", "balance": 6.3, "credits": 10.55, "debits": 4.25}}
+    bad = {"store_credit_accounts": [{"id": "b", "balance": 7, "credits": 10.55, "debits": 4.25}]}
+    path = case("/admin/store-credit-accounts")
+    assert ledger_invariants(None, FakeResponse(200, good), path) is None
+    with pytest.raises(AssertionError, match="balance 7 != credits 10.55 - debits 4.25"):
+        ledger_invariants(None, FakeResponse(200, bad), path)
+
+
+def spree_credit(**attributes: object) -> dict:
+    base = {"amount": "150.0", "amount_used": "0.0", "amount_authorized": "0.0"}
+    base.update({"display_amount": "$150.00", "display_amount_used": "$0.00"})
+    base.update(attributes)
+    return {"data": {"id": "7", "type": "store_credit", "attributes": base}}
+
+
+@pytest.mark.parametrize(
+    ("attributes", "fragment"),
+    [
+        ({}, None),
+        ({"amount": "1150.5", "display_amount": "$1,150.50"}, None),
+        ({"amount": 150.0}, "decimal strings"),
+        ({"display_amount": "$15.00"}, "does not show amount"),
+        (
+            {"amount_used": "100.0", "amount_authorized": "60.0", "display_amount_used": "$100.00"},
+            "> amount",
+        ),
+    ],
+)
+def test_spree_amount_invariants(attributes, fragment):
+    path = case("/api/v2/platform/store_credits/7")
+    response = FakeResponse(200, spree_credit(**attributes))
+    if fragment is None:
+        assert ledger_invariants(None, response, path) is None
+    else:
+        with pytest.raises(AssertionError, match=fragment):
+            ledger_invariants(None, response, path)
+
+
+def test_display_number_reads_both_separators():
+    assert display_number("$1,150.50") == Decimal("1150.50")
+    assert display_number("1.150,50 €") == Decimal("1150.50")
+    assert display_number("n/a") is None
+
+
+def test_diff_reports_exact_moves():
+    before = {"balance": Decimal("1"), "credits": Decimal("1")}
+    after = {"balance": Decimal("11.55"), "credits": Decimal("11.56")}
+    problems = diff(before, after, {"balance": Decimal("10.55"), "credits": Decimal("10.55")})
+    assert problems == ["credits moved by 10.56, expected 10.55"]
+
+
+# --- configuration -----------------------------------------------------------------------------
+
+
+def test_settings_precedence(tmp_path: Path):
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.contracts]\nmax-examples = 7\nworkers = 2\nvendor = "spree"\n')
+    env = {"CONTRACTS_MAX_EXAMPLES": "9", "MEDUSA_SECRET_KEY": "sk_env", "OTHER": "x"}
+    settings = config.load(
+        {"max_examples": 11, "credentials": {"MEDUSA_SECRET_KEY": "sk_flag"}},
+        environ=env,
+        pyproject=pyproject,
+    )
+    assert settings.max_examples == 11  # flag beats env beats pyproject
+    assert settings.workers == 2  # pyproject beats the default
+    assert settings.vendors == ("spree",)
+    assert settings.credentials == {"MEDUSA_SECRET_KEY": "sk_flag"}
+    assert config.load({}, environ=env, pyproject=pyproject).max_examples == 9
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        ({"vendors": "stripe"}, "unknown vendor stripe"),
+        ({"reports": ["xml:out"]}, "junit:PATH or html:PATH"),
+        ({"max_examples": "many"}, "must be an integer"),
+        ({"rate_limit": "0"}, "positive"),
+    ],
+)
+def test_bad_settings_say_why(flags, message, tmp_path: Path):
+    with pytest.raises(config.ConfigError, match=message):
+        config.load(flags, environ={}, pyproject=tmp_path / "none.toml")
+
+
+def test_unknown_pyproject_key(tmp_path: Path):
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text("[tool.contracts]\nmax-exampels = 3\n")
+    with pytest.raises(config.ConfigError, match="unknown key 'max-exampels'"):
+        config.load({}, environ={}, pyproject=pyproject)
+
+
+def test_vendor_all_and_rate_suffix(tmp_path: Path):
+    settings = config.load({"vendors": "all", "rate_limit": "5/s"}, environ={}, pyproject=None)
+    assert settings.vendors == config.VENDORS
+    assert settings.rate_limit == 5.0
+
+
+# --- credentials -------------------------------------------------------------------------------
+
+
+def test_identities_prefer_given_credentials_then_demo():
+    medusa = PROFILES["medusa"]
+    given = {"MEDUSA_EMAIL_2": "qa@example.com", "MEDUSA_PASSWORD_2": "pw"}
+    first, second = identities(medusa, given)
+    assert first == medusa.demo
+    assert second == {"MEDUSA_EMAIL": "qa@example.com", "MEDUSA_PASSWORD": "pw"}
+
+
+def test_basic_secret_key_has_empty_password():
+    assert basic_secret_key("sk_1").headers() == {"Authorization": "Basic c2tfMTo="}
+
+
+def test_token_endpoint_refreshes_when_expired(monkeypatch):
+    calls: list[str | None] = []
+    clock = [1000.0]
+    monkeypatch.setattr("contracts.auth.time.monotonic", lambda: clock[0])
+
+    def fetch(target, refresh):
+        calls.append(refresh)
+        return f"tok{len(calls)}", 100.0, f"ref{len(calls)}"
+
+    auth = TokenEndpoint(target=None, fetch=fetch)
+    assert auth.headers() == {"Authorization": "Bearer tok1"}
+    clock[0] += 60  # still inside expires_in - margin
+    assert auth.headers() == {"Authorization": "Bearer tok1"}
+    clock[0] += 20
+    assert auth.headers() == {"Authorization": "Bearer tok2"}
+    assert calls == [None, "ref1"]
+
+
+def test_token_endpoint_falls_back_when_refresh_refused():
+    calls: list[str | None] = []
+
+    def fetch(target, refresh):
+        calls.append(refresh)
+        if refresh:
+            raise AuthError("refresh refused")
+        return "fresh", None, "r"
+
+    auth = TokenEndpoint(target=None, fetch=fetch, _refresh="stale")
+    assert auth.headers() == {"Authorization": "Bearer fresh"}
+    assert calls == ["stale", None]
+
+
+def test_limiter_budget():
+    limiter = Limiter(max_requests=2)
+    limiter.take()
+    limiter.take()
+    with pytest.raises(RequestBudgetExceeded):
+        limiter.take()
+    assert limiter.exhausted
+
+
+def test_exchange_curl_masks_secrets():
+    exchange = Exchange(
+        "POST",
+        "http://h/x",
+        {"X-API-Key": "apst_secret", "Content-Type": "application/json"},
+        {"a": 1},
+        200,
+        {},
+        b"{}",
+    )
+    line = exchange.curl()
+    assert "apst_secret" not in line and "[Filtered]" in line and '{"a": 1}' in line
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+
+def sample_result() -> RunResult:
+    vendor = VendorResult("medusa", cases=3, seconds=0.5)
+    vendor.add(Outcome("medusa", "GET /admin/x", "not_a_server_error", True))
+    vendor.add(
+        Outcome(
+            "medusa",
+            "POST /admin/x",
+            "ledger_arithmetic",
+            False,
+            "balance moved by 2",
+            "curl -X POST http://h/admin/x",
+        )
+    )
+    return RunResult([vendor], seed=4)
+
+
+def test_junit_is_valid_and_counts(tmp_path: Path):
+    path = tmp_path / "out" / "junit.xml"
+    report.junit(sample_result(), path)
+    root = ET.parse(path).getroot()
+    suite = root.find("testsuite")
+    assert suite.get("tests") == "2" and suite.get("failures") == "1"
+    failure = root.find(".//failure")
+    assert failure.get("message") == "balance moved by 2"
+    assert "curl -X POST" in failure.text
+
+
+def test_summary_and_html(tmp_path: Path):
+    import io
+
+    out = io.StringIO()
+    result = sample_result()
+    report.summary(result, out)
+    text = out.getvalue()
+    assert "ledger_arithmetic" in text and "replay: curl -X POST" in text and "FAILED" in text
+    report.html_report(result, tmp_path / "r.html")
+    assert "balance moved by 2" in (tmp_path / "r.html").read_text()
+    assert not result.ok and result.failed_checks == {"ledger_arithmetic"}
+    json.dumps(result.failed_checks, default=list)
