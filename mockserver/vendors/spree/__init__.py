@@ -1,0 +1,51 @@
+"""Spree Commerce Platform API v2: store credits (JSON:API) behind Doorkeeper OAuth2."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mockserver.store import TenantStore
+from mockserver.vendor import Vendor
+from mockserver.vendors.spree import models
+from mockserver.vendors.spree.auth import SANDBOX_PATTERN, authenticate
+from mockserver.vendors.spree.errors import SpreeErrors
+from mockserver.vendors.spree.routes import blueprint
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def seed(store: TenantStore, fixtures: Mapping[str, Any]) -> None:
+    models.seed(store, fixtures, datetime.now(UTC))
+
+
+VENDOR = Vendor(
+    name="spree",
+    title="Spree Commerce Platform API v2 (store credits)",
+    spec_file="spree-platform-store-credits.yaml",
+    path_prefixes=("/api/v2/platform/", "/spree_oauth/"),
+    blueprint=blueprint,
+    errors=SpreeErrors(),
+    authenticate=authenticate,
+    seed=seed,
+    fixtures_dir=FIXTURES,
+    fixture_schema=yaml.safe_load((FIXTURES / "schema.yaml").read_text(encoding="utf-8")),
+    sandbox_pattern=SANDBOX_PATTERN,
+    demo_credentials=(
+        "client_credentials: client_id=test_client client_secret=test_secret (demo store)",
+        "password: username=demo@example.com password=spree123 (demo store)",
+        "any client_id matching test_[A-Za-z0-9_]+ with client_secret=test_secret: its own store",
+    ),
+    content_type="application/vnd.api+json",
+    curl_examples=(
+        "curl -s -X POST localhost:8000/spree_oauth/token -H 'Content-Type: application/json'"
+        ' -d \'{"grant_type":"client_credentials","client_id":"test_client",'
+        '"client_secret":"test_secret","scope":"admin"}\'',
+        "curl -s localhost:8000/api/v2/platform/store_credits?include=user"
+        " -H 'Authorization: Bearer <access_token>'",
+    ),
+)

@@ -1,0 +1,47 @@
+"""Amounts render as Rails' BigDecimal#to_s; display amounts as Spree::Money."""
+
+from decimal import Decimal
+
+import pytest
+
+from mockserver.vendors.spree.money import display, rails_decimal, to_cents, to_decimal
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("150", "150.0"),
+        ("150.00", "150.0"),
+        ("10.5", "10.5"),
+        ("10.55", "10.55"),
+        ("0", "0.0"),
+        ("0.004", "0.0"),
+        ("10.555", "10.56"),
+        ("999999.99", "999999.99"),
+        ("1E+3", "1000.0"),
+    ],
+)
+def test_rails_decimal(value: str, text: str) -> None:
+    assert rails_decimal(Decimal(value)) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "currency", "text"),
+    [
+        ("150", "USD", "$150.00"),
+        ("1500.5", "USD", "$1,500.50"),
+        ("0", "USD", "$0.00"),
+        ("20", "EUR", "€20.00"),
+        ("20", "GBP", "£20.00"),
+        ("20", "PLN", "PLN 20.00"),
+        ("-5", "USD", "-$5.00"),
+    ],
+)
+def test_display(value: str, currency: str, text: str) -> None:
+    assert display(Decimal(value), currency) == text
+
+
+def test_json_floats_keep_the_digits_the_client_wrote() -> None:
+    assert to_decimal(15.5) == Decimal("15.5")
+    assert to_decimal(0.1) == Decimal("0.1")
+    assert to_cents(Decimal("2.675")) == Decimal("2.68")
