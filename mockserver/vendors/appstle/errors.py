@@ -15,6 +15,7 @@ from typing import Any
 from mockserver.errors import ApiError, Problem
 
 INVALID_REQUEST = "Invalid request"
+SELECTORS = ("customerId", "customerEmail")
 
 
 def api_error(status: int, error: str, details: str) -> ApiError:
@@ -71,6 +72,16 @@ _EXCLUSIVE_MINIMUM = re.compile(r" is less than or equal to the minimum of (\S+)
 _ONE_OF = re.compile(r" is not one of (\[.*\])$")
 
 
+def _is_selector_problem(problem: Problem) -> bool:
+    """The body-level `oneOf` of the spec: it names exactly one customer, or fails here."""
+    return (
+        problem.location == "body"
+        and not problem.field
+        and problem.kind == "constraint"
+        and isinstance(problem.value, dict)
+    )
+
+
 def describe(problem: Problem) -> str:
     """One problem as `<field>: <what is wrong>`, in words a person can act on."""
     where = problem.field or ("request body" if problem.location == "body" else problem.location)
@@ -88,7 +99,7 @@ def describe(problem: Problem) -> str:
         if match:
             return f"{where}: must be one of " + ", ".join(map(str, ast.literal_eval(match[1])))
     if problem.kind == "constraint":
-        if problem.location == "body" and not problem.field and isinstance(problem.value, dict):
+        if _is_selector_problem(problem):
             return selector_problem(
                 problem.value.get("customerId"), problem.value.get("customerEmail")
             )
@@ -107,6 +118,10 @@ class AppstleErrors:
     """`mockserver.vendor.ErrorFormat` in Appstle's envelope."""
 
     def invalid_request(self, problems: list[Problem]) -> ApiError:
+        if any(p.field in SELECTORS for p in problems):
+            # A mistyped customerId/customerEmail also fails the selector `oneOf`; the type
+            # problem already says what to fix.
+            problems = [p for p in problems if not _is_selector_problem(p)]
         details = list(dict.fromkeys(describe(p) for p in problems))
         return invalid("; ".join(details))
 
