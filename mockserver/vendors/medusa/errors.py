@@ -9,7 +9,9 @@ JavaScript's `String()` renders it) and one `Unrecognized fields: 'a, b'` after 
 
 from __future__ import annotations
 
+import ast
 import math
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -36,6 +38,7 @@ _RULE_MESSAGES = {
 _REAL_500_FIELDS = {"limit", "offset", "order"}
 _JS_TYPE_NAMES = {"object": "record", "integer": "number"}
 _LOCATION_ORDER = ("body", "query", "path", "header", "cookie")
+_ENUM_OPTIONS = re.compile(r"is not one of (\[.*\])$", re.DOTALL)
 
 
 def error(status: int, type_: str, message: str, code: str | None = None) -> ApiError:
@@ -118,15 +121,34 @@ def _message(problem: Problem) -> str:
     if problem.kind == "type":
         expected = _JS_TYPE_NAMES.get(str(problem.expected), str(problem.expected))
         return f"Expected type: '{expected}' for field '{name}', got: '{js_string(problem.value)}'"
-    return f"Invalid value for field '{name}': {problem.message}"
+    if problem.kind == "enum":
+        options = _ENUM_OPTIONS.search(problem.message)
+        if options:
+            allowed = ", ".join(map(str, ast.literal_eval(options.group(1))))
+            return (
+                f"Expected: '{allowed}' for field '{name}', but got: '{js_string(problem.value)}'"
+            )
+    return (
+        f"Invalid value for field '{name}', got: '{js_string(problem.value)}' ({problem.message})"
+    )
 
 
 def _join(problems: list[Problem]) -> str:
-    messages = [_message(p) for p in problems if p.kind != "unknown"]
+    messages = list(dict.fromkeys(_message(p) for p in problems if p.kind != "unknown"))
     unknown = [name for p in problems if p.kind == "unknown" for name in p.names]
     if unknown:
+        unknown.sort(key=_sent_order(problems[0].location).get)
         messages.append(f"Unrecognized fields: '{', '.join(dict.fromkeys(unknown))}'")
     return "Invalid request: " + "; ".join(messages)
+
+
+def _sent_order(location: str) -> dict[str, int]:
+    """Where each key stood in the request: zod lists unknown keys in the order sent (the
+    validator's findings may come sorted)."""
+    sent: Any = g.get("json_body") if location == "body" else request.args
+    keys = list(sent.keys()) if hasattr(sent, "keys") else []
+    order = {k: i for i, k in enumerate(keys)}
+    return {k.split("[", 1)[0]: order[k] for k in reversed(keys)} | order
 
 
 def _first_location(problems: list[Problem]) -> list[Problem]:
