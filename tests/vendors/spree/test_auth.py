@@ -1,0 +1,214 @@
+"""Doorkeeper's token endpoint and bearer checks, and one store per sandbox client."""
+
+from __future__ import annotations
+
+import base64
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from mockserver import requestctx
+from tests.vendors.spree.conftest import CREDITS, bearer, issue_token, new_credit
+
+TOKEN = "/spree_oauth/token"
+INVALID_TOKEN = {"error": "The access token is invalid"}
+INVALID_CLIENT = {
+    "error": "invalid_client",
+    "error_description": (
+        "Client authentication failed due to unknown client, no client authentication "
+        "included, or unsupported authentication method."
+    ),
+}
+INVALID_GRANT = {
+    "error": "invalid_grant",
+    "error_description": (
+        "The provided authorization grant is invalid, expired, revoked, does not match the "
+        "redirection URI used in the authorization request, or was issued to another client."
+    ),
+}
+
+
+def test_client_credentials_token(spree: Any) -> None:
+    response = spree.post(
+        TOKEN,
+        json={
+            "grant_type": "client_credentials",
+            "client_id": "test_client",
+            "client_secret": "test_secret",
+            "scope": "admin",
+        },
+    )
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert response.headers["Cache-Control"] == "no-store"
+    token = response.get_json()
+    assert set(token) == {
+        "access_token",
+        "token_type",
+        "expires_in",
+        "refresh_token",
+        "scope",
+        "created_at",
+    }
+    assert (token["token_type"], token["expires_in"], token["scope"]) == ("Bearer", 7200, "admin")
+    assert isinstance(token["created_at"], int)
+    assert spree.get(CREDITS, headers=bearer(token)).status_code == 200
+
+
+def test_form_encoded_body_and_basic_client_auth(spree: Any) -> None:
+    basic = base64.b64encode(b"test_client:test_secret").decode()
+    response = spree.post(
+        TOKEN,
+        data={"grant_type": "client_credentials", "scope": "read write"},
+        headers={"Authorization": f"Basic {basic}"},
+    )
+    assert response.status_code == 200
+    assert response.get_json()["scope"] == "read write"
+
+
+def test_password_grant_signs_into_the_demo_store(spree: Any) -> None:
+    response = spree.post(
+        TOKEN,
+        data={"grant_type": "password", "username": "demo@example.com", "password": "spree123"},
+    )
+    assert response.status_code == 200
+    listing = spree.get(CREDITS, headers=bearer(response.get_json()))
+    assert [c["attributes"]["memo"] for c in listing.get_json()["data"]] == ["Welcome credit"]
+
+
+def test_wrong_password_is_invalid_grant(spree: Any) -> None:
+    response = spree.post(
+        TOKEN,
+        json={"grant_type": "password", "username": "demo@example.com", "password": "nope"},
+    )
+    assert (response.status_code, response.get_json()) == (400, INVALID_GRANT)
+    assert response.mimetype == "application/json"
+
+
+def test_password_grant_needs_a_password(spree: Any) -> None:
+    response = spree.post(TOKEN, json={"grant_type": "password", "username": "demo@example.com"})
+    assert response.status_code == 400
+    assert response.get_json() == {
+        "error": "invalid_request",
+        "error_description": "Missing required parameter: password.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("client_id", "secret"),
+    [("test_client", "wrong"), ("live_client", "test_secret"), ("test-client", "test_secret")],
+)
+def test_bad_client_is_401_invalid_client(spree: Any, client_id: str, secret: str) -> None:
+    response = spree.post(
+        TOKEN,
+        json={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+    )
+    assert (response.status_code, response.get_json()) == (401, INVALID_CLIENT)
+
+
+def test_client_credentials_without_a_client_is_invalid_client(spree: Any) -> None:
+    response = spree.post(TOKEN, json={"grant_type": "client_credentials"})
+    assert (response.status_code, response.get_json()) == (401, INVALID_CLIENT)
+
+
+def test_unknown_grant_type(spree: Any) -> None:
+    response = spree.post(TOKEN, json={"grant_type": "authorization_code"})
+    assert response.status_code == 400
+    assert response.get_json() == {
+        "error": "unsupported_grant_type",
+        "error_description": (
+            "The authorization grant type is not supported by the authorization server."
+        ),
+    }
+
+
+def test_missing_grant_type(spree: Any) -> None:
+    response = spree.post(TOKEN, json={"client_id": "test_client"})
+    assert response.status_code == 400
+    assert response.get_json() == {
+        "error": "invalid_request",
+        "error_description": "Missing required parameter: grant_type.",
+    }
+
+
+def test_unknown_scope(spree: Any) -> None:
+    response = spree.post(
+        TOKEN,
+        json={
+            "grant_type": "client_credentials",
+            "client_id": "test_client",
+            "client_secret": "test_secret",
+            "scope": "superuser",
+        },
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "invalid_scope"
+
+
+def test_refresh_token_grant_rotates_both_tokens(spree: Any) -> None:
+    first = issue_token(spree)
+    response = spree.post(
+        TOKEN, json={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
+    )
+    assert response.status_code == 200
+    second = response.get_json()
+    assert second["access_token"] != first["access_token"]
+    assert spree.get(CREDITS, headers=bearer(second)).status_code == 200
+    old = spree.get(CREDITS, headers=bearer(first))
+    assert (old.status_code, old.get_json()) == (401, INVALID_TOKEN)
+    reused = spree.post(
+        TOKEN, json={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
+    )
+    assert (reused.status_code, reused.get_json()) == (400, INVALID_GRANT)
+
+
+def test_refresh_by_another_client_is_invalid_grant(spree: Any) -> None:
+    first = issue_token(spree, "test_a")
+    response = spree.post(
+        TOKEN,
+        json={
+            "grant_type": "refresh_token",
+            "refresh_token": first["refresh_token"],
+            "client_id": "test_b",
+            "client_secret": "test_secret",
+        },
+    )
+    assert (response.status_code, response.get_json()) == (400, INVALID_GRANT)
+
+
+@pytest.mark.parametrize(
+    "authorization", [None, "Bearer", "Bearer nonsense", "Basic dGVzdF9jbGllbnQ6dGVzdF9zZWNyZXQ="]
+)
+def test_missing_or_unknown_token_is_401(spree: Any, authorization: str | None) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
+    response = spree.get(CREDITS, headers=headers)
+    assert (response.status_code, response.get_json()) == (401, INVALID_TOKEN)
+    assert response.headers["WWW-Authenticate"].startswith('Bearer realm="Doorkeeper"')
+
+
+def test_token_expires_after_its_ttl(make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mockserver.vendors.spree import VENDOR
+
+    client = make_app(vendors=[VENDOR], token_ttl=60).test_client()
+    token = issue_token(client)
+    assert token["expires_in"] == 60
+    issued = requestctx.utcnow()
+    monkeypatch.setattr(requestctx, "utcnow", lambda: issued + timedelta(seconds=59))
+    assert client.get(CREDITS, headers=bearer(token)).status_code == 200
+    monkeypatch.setattr(requestctx, "utcnow", lambda: issued + timedelta(seconds=61))
+    response = client.get(CREDITS, headers=bearer(token))
+    assert (response.status_code, response.get_json()) == (401, INVALID_TOKEN)
+
+
+def test_each_sandbox_client_has_its_own_store(spree: Any) -> None:
+    a, b = bearer(issue_token(spree, "test_a")), bearer(issue_token(spree, "test_b"))
+    created = spree.post(CREDITS, headers=a, json=new_credit(memo="only in a"))
+    assert created.status_code == 201
+    credit_id = created.get_json()["data"]["id"]
+    assert credit_id == "2"  # each store counts its own ids
+    assert spree.get(f"{CREDITS}/{credit_id}", headers=b).status_code == 404
+    memos_b = [c["attributes"]["memo"] for c in spree.get(CREDITS, headers=b).get_json()["data"]]
+    assert memos_b == ["Welcome credit"]
+    assert spree.delete(f"{CREDITS}/1", headers=b).status_code == 204
+    assert spree.get(f"{CREDITS}/1", headers=a).status_code == 200
