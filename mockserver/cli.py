@@ -100,7 +100,7 @@ def serve(args: argparse.Namespace) -> int:
         state_path = args.state
     config = _config(args, state_path)
     try:
-        create_app(config)  # fail fast on bad fixtures, and create the schema once
+        app = create_app(config)  # built once, before forking: bad fixtures fail here
     except (FixtureError, ValueError) as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2
@@ -112,6 +112,7 @@ def serve(args: argparse.Namespace) -> int:
                 "workers": args.workers,
                 "threads": args.threads,
                 "worker_class": "gthread",
+                "preload_app": True,
                 "accesslog": None,
                 "loglevel": "warning",
                 "timeout": 120,
@@ -120,7 +121,7 @@ def serve(args: argparse.Namespace) -> int:
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            return create_app(config)
+            return app
 
     print(banner(config, args.host, args.port), flush=True)
     try:

@@ -204,14 +204,21 @@ class Pipeline:
             return response
         if "spec_request" in g:
             response = self._check_response(vendor, response)
+        entry = self._journal_entry(vendor, response)
         tx = g.pop("tx", None)
-        if tx is not None:
-            ok = response.status_code < 400
-            if ok and "idempotency" in g and not g.get("replayed"):
+        ok = response.status_code < 400
+        if tx is not None and ok and not tx.read_only:
+            # A successful write commits its journal entry with its effects: one commit.
+            if "idempotency" in g and not g.get("replayed"):
                 key, fingerprint = g.idempotency
                 tx.remember_answer(g.principal.tenant, key, fingerprint, _answer_of(response))
-            self.store.end(tx, commit=ok)
-        self._journal(vendor, response)
+            tx.journal_append(entry, self.config.journal_size)
+            self.store.end(tx, commit=True)
+        else:
+            if tx is not None:
+                self.store.end(tx, commit=False)  # a refusal changes nothing
+            with self.store.transaction(write=True) as journal_tx:
+                journal_tx.journal_append(entry, self.config.journal_size)
         if g.get("fault_latency_ms"):
             time.sleep(g.fault_latency_ms / 1000)
         return response
@@ -246,10 +253,10 @@ class Pipeline:
             content_type="application/json",
         )
 
-    def _journal(self, vendor: Vendor, response: Response) -> None:
+    def _journal_entry(self, vendor: Vendor, response: Response) -> dict[str, Any]:
         principal = g.get("principal")
         body = g.get("raw_body", b"")
-        entry = {
+        return {
             "at": utcnow().isoformat(),
             "vendor": vendor.name,
             "tenant": principal.tenant if principal else None,
@@ -265,8 +272,6 @@ class Pipeline:
                 else response.get_data()[:_JOURNAL_BODY_LIMIT].decode("utf-8", "replace")
             ),
         }
-        with self.store.transaction(write=True) as tx:
-            tx.journal_append(entry, self.config.journal_size)
 
 
 def _unknown_query(declared: frozenset[str]) -> list[Problem]:

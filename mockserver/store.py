@@ -94,8 +94,9 @@ class TenantStore:
 class Transaction:
     """A connection inside BEGIN..COMMIT, handing out per-tenant views."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, read_only: bool = False) -> None:
         self.conn = conn
+        self.read_only = read_only
 
     def tenant(self, name: str) -> TenantStore:
         return TenantStore(self.conn, name)
@@ -203,11 +204,17 @@ class Store:
         self._local = threading.local()
         self._all_conns: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._pid = os.getpid()
         conn = self._connection()
         conn.execute("PRAGMA journal_mode=WAL")
         conn.executescript(SCHEMA)
 
     def _connection(self) -> sqlite3.Connection:
+        if self._pid != os.getpid():
+            # A forked worker must not touch its parent's connections: start afresh.
+            self._pid = os.getpid()
+            self._local = threading.local()
+            self._all_conns = []
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(
@@ -224,7 +231,7 @@ class Store:
         """BEGIN IMMEDIATE for writes (serialised up front), deferred for reads."""
         conn = self._connection()
         conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-        return Transaction(conn)
+        return Transaction(conn, read_only=not write)
 
     @staticmethod
     def end(tx: Transaction, commit: bool) -> None:
