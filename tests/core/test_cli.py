@@ -1,0 +1,52 @@
+"""The `mockserver` command line: help, fixture checks, start-up banner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mockserver.cli import banner, build_parser, main
+from mockserver.config import MockConfig
+
+
+def test_help_names_every_serve_option(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    text = capsys.readouterr().out
+    for option in ("--host", "--port", "--state", "--fixtures", "--workers", "--admin-token"):
+        assert option in text
+
+
+def test_defaults_bind_to_loopback() -> None:
+    args = build_parser().parse_args(["serve"])
+    assert (args.host, args.port, args.state) == ("127.0.0.1", 8080, None)
+
+
+def test_check_fixtures_accepts_the_bundled_demo_data(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check-fixtures"]) == 0
+    assert " ok" in capsys.readouterr().out
+
+
+def test_a_bad_fixture_file_is_named_with_its_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mockserver.registry import discover_vendors
+
+    vendor = discover_vendors()[0]
+    folder = tmp_path / vendor.name
+    folder.mkdir()
+    (folder / "broken.yaml").write_text("- just\n- a list\n")
+    assert main(["check-fixtures", "--fixtures", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert "broken.yaml" in error and "field (top level)" in error
+
+
+def test_banner_shows_each_vendor_and_its_demo_credentials() -> None:
+    text = banner(MockConfig(state_path="/tmp/x.sqlite3"), "127.0.0.1", 8080)
+    from mockserver.registry import discover_vendors
+
+    for vendor in discover_vendors():
+        assert f"http://127.0.0.1:8080{vendor.path_prefixes[0]}" in text
+        for credential in vendor.demo_credentials:
+            assert credential in text
