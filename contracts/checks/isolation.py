@@ -9,7 +9,7 @@ def tenant_isolation(sc: ScenarioContext) -> None:
     ledger = sc.profile.ledger
     handle = sc.open()
     mine, _ = sc.snapshot(handle)
-    theirs, read = sc.snapshot(handle, sc.second)
+    _, read = sc.snapshot(handle, sc.second)
     read_op = ledger.read(handle).operation
     if ledger.owned_objects:
         if read.status != 404:
@@ -31,6 +31,7 @@ def tenant_isolation(sc: ScenarioContext) -> None:
             sc.failed("tenant_isolation", operation, message, answer)
         else:
             sc.passed("tenant_isolation", operation)
+        theirs, _ = sc.snapshot(handle, sc.second)
         if not ledger.owned_objects and theirs is not None:
             # And our own move must not show in the other tenant's copy.
             sc.api.send(move.request)
