@@ -176,9 +176,10 @@ def order_by(
     name = (order or "id").lstrip("-")
     descending = (order or "").startswith("-")
 
-    def key(item: dict[str, Any]) -> tuple[bool, Any]:
+    def key(item: dict[str, Any]) -> tuple[bool, Any, str]:
         value = key_of(item, name)
-        return (value is None, value if value is not None else "")
+        # Ties (same millisecond) fall back to the id, so they follow creation order.
+        return (value is None, value if value is not None else "", item["id"])
 
     return sorted(items, key=key, reverse=descending)
 
