@@ -106,15 +106,16 @@ def paginated(
     resources: list[dict[str, Any]],
     total: int,
     page: Page,
-    request_url: str,
+    url: str,
     query: Iterable[tuple[str, str]],
 ) -> dict[str, Any]:
     """`meta` and `links` as Spree's `collection_meta`/`collection_links` render them.
 
     `self` is the URL as requested; the others are it with `page` replaced. `next` falls
-    back to the last page and `prev` to the first, so every link is a URL.
+    back to the last page and `prev` to the first, so every link is a URL. Queries are
+    re-encoded, so brackets and commas arrive percent-encoded (valid URIs).
     """
-    url = request_url.split("?", 1)[0]
+    query = list(query)
     total_pages = math.ceil(total / page.size)
     pairs = [(k, v) for k, v in query if k != "page"]
 
@@ -125,7 +126,7 @@ def paginated(
         "data": resources,
         "meta": {"count": len(resources), "total_count": total, "total_pages": total_pages},
         "links": {
-            "self": request_url,
+            "self": f"{url}?{urlencode(query)}" if query else url,
             "next": link(page.number + 1 if page.number < total_pages else total_pages),
             "prev": link(page.number - 1 if page.number > 1 else 1),
             "last": link(total_pages),

@@ -49,7 +49,7 @@ def list_store_credits() -> Response:
     shown = page.slice(credits)
     fields = _fieldset()
     resources = [jsonapi.store_credit(c, fields) for c in shown]
-    doc = jsonapi.paginated(resources, len(credits), page, request.url, args.items(multi=True))
+    doc = jsonapi.paginated(resources, len(credits), page, request.base_url, args.items(multi=True))
     names = _includes()
     if names is not None:
         doc["included"] = [jsonapi.related(k, r) for k, r in ledger.included(shown, names)]
@@ -128,5 +128,5 @@ def _record_list(kind: str) -> Response:
     records = _ledger().records(kind)
     page = jsonapi.Page.from_query(args.get("page"), args.get("per_page"))
     resources = [jsonapi.related(kind, r) for r in page.slice(records)]
-    doc = jsonapi.paginated(resources, len(records), page, request.url, args.items(multi=True))
+    doc = jsonapi.paginated(resources, len(records), page, request.base_url, args.items(multi=True))
     return respond(doc)

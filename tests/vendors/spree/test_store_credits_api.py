@@ -435,3 +435,19 @@ def test_idempotency_key_replays_and_conflicts(spree: Any, auth: dict[str, str])
         "error": "Idempotency-Key was already used for a different request."
     }
     assert spree.get(CREDITS, headers=auth).get_json()["meta"]["total_count"] == 2
+
+
+def test_links_are_percent_encoded_uris(spree: Any, auth: dict[str, str]) -> None:
+    response = spree.get(f"{CREDITS}?filter[user_id_eq]=1&include=user,created_by", headers=auth)
+    links = response.get_json()["links"]
+    base = "http://localhost/api/v2/platform/store_credits"
+    query = "filter%5Buser_id_eq%5D=1&include=user%2Ccreated_by"
+    assert links["self"] == f"{base}?{query}"
+    assert links["first"] == f"{base}?{query}&page=1"
+
+
+def test_empty_query_values_are_400(spree: Any, auth: dict[str, str]) -> None:
+    for name in ("sort", "fields[store_credit]", "filter[currency_eq]"):
+        response = spree.get(f"{CREDITS}?{name}=", headers=auth)
+        assert response.status_code == 400, name
+        assert set(response.get_json()) == {"error"}
