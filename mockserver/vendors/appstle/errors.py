@@ -69,6 +69,7 @@ def selector_problem(customer_id: Any, customer_email: Any) -> str:
 _ARTICLE = {"integer": "an integer", "object": "a JSON object", "array": "an array"}
 _MINIMUM = re.compile(r" is less than the minimum of (\S+)$")
 _EXCLUSIVE_MINIMUM = re.compile(r" is less than or equal to the minimum of (\S+)$")
+_MAXIMUM = re.compile(r" is greater than the maximum of (\S+)$")
 _ONE_OF = re.compile(r" is not one of (\[.*\])$")
 
 
@@ -107,9 +108,11 @@ def describe(problem: Problem) -> str:
             return f"{where}: must be at least {match[1]}"
         if (match := _EXCLUSIVE_MINIMUM.search(problem.message)) is not None:
             return f"{where}: must be greater than {match[1]}"
+        if (match := _MAXIMUM.search(problem.message)) is not None:
+            return f"{where}: must be at most {match[1]}"
         if problem.message.endswith(" is too long") and isinstance(problem.value, str):
             return f"{where}: is too long ({len(problem.value)} characters)"
-        if problem.message.endswith(" is too short"):
+        if problem.message.endswith((" is too short", " should be non-empty")):
             return f"{where}: must not be empty"
     return f"{where}: {problem.message}"
 

@@ -35,6 +35,8 @@ SHOP = "shop"
 DEFAULT_SHOP = "appstle-demo.myshopify.com"
 NOTE_MAX_LENGTH = 500
 MIN_POINTS = Decimal("0.01")
+# One change is capped (the spec's `maximum`), so balances stay finite doubles.
+MAX_CHANGE = Decimal("1000000000")
 CENT = Decimal("0.01")
 # Balances are answered as doubles; above this they would overflow to infinity.
 MAX_BALANCE = Decimal("1e300")
@@ -206,7 +208,7 @@ class Ledger:
         note: str | None = None,
         earn_rule_id: int | None = None,
     ) -> dict:
-        amount = to_decimal(credits, "credits")
+        amount = _capped(to_decimal(credits, "credits"), "credits")
         if amount <= 0:
             raise errors.invalid("credits: must be greater than 0")
         _check_note(note)
@@ -388,9 +390,15 @@ class Ledger:
 
 
 def _points(value: Any) -> Decimal:
-    amount = to_decimal(value, "points")
+    amount = _capped(to_decimal(value, "points"), "points")
     if amount < MIN_POINTS:
         raise errors.invalid(f"points: must be at least {MIN_POINTS}")
+    return amount
+
+
+def _capped(amount: Decimal, field: str) -> Decimal:
+    if amount > MAX_CHANGE:
+        raise errors.invalid(f"{field}: must be at most {MAX_CHANGE}")
     return amount
 
 

@@ -206,6 +206,7 @@ def test_note_of_500_characters_is_accepted_501_refused(api: Any) -> None:
     [
         ({"customerId": 1001, "points": 0}, "points: must be at least 0.01"),
         ({"customerId": 1001, "points": 0.001}, "points: must be at least 0.01"),
+        ({"customerId": 1001, "points": 1e10}, "points: must be at most 1000000000"),
         ({"customerId": 1001}, "points: is required"),
         ({"customerId": 1001, "points": "5"}, "points: must be a number"),
         ({"customerId": 1001, "points": None}, "points: must not be null"),
@@ -495,6 +496,26 @@ def test_idempotency_key_replays_and_conflicts(api: Any) -> None:
             "use a new key.",
         },
     )
+
+
+@pytest.mark.parametrize(
+    ("key", "details"),
+    [
+        ("", "Idempotency-Key: must not be empty"),
+        ("k" * 256, "Idempotency-Key: is too long (256 characters)"),
+    ],
+)
+def test_idempotency_key_length_is_checked(api: Any, key: str, details: str) -> None:
+    response = post(
+        api, "add-points", {"customerId": 1001, "points": 1}, {**AUTH, "Idempotency-Key": key}
+    )
+    assert (response.status_code, response.get_json()) == (400, invalid(details))
+
+
+def test_empty_email_query_is_refused(api: Any) -> None:
+    response = api.get(f"{BASE}/customer-loyalty?customerEmail=", headers=AUTH)
+    assert response.status_code == 400
+    assert response.get_json()["details"].startswith("customerEmail: ")
 
 
 def test_unknown_route_and_undeclared_method(api: Any) -> None:

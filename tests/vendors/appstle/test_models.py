@@ -110,9 +110,23 @@ def test_points_below_a_hundredth_are_refused(ledger: Ledger) -> None:
     )
 
 
-def test_a_balance_beyond_a_double_is_refused(ledger: Ledger) -> None:
-    ledger.add_points(DEMO, 9e299)
-    status, body = refused(ledger.add_points, DEMO, 9e299)
+def test_one_change_is_capped_at_a_billion(ledger: Ledger) -> None:
+    assert ledger.add_points(DEMO, 1e9)["availablePoints"] == 1_000_004_250
+    assert refused(ledger.add_points, DEMO, 1_000_000_000.01) == (
+        400,
+        {"error": "Invalid request", "details": "points: must be at most 1000000000"},
+    )
+    assert refused(ledger.add_credits, DEMO, 2e9)[1]["details"] == (
+        "credits: must be at most 1000000000"
+    )
+
+
+def test_a_balance_beyond_a_double_is_refused(store: Store) -> None:
+    with store.transaction() as tx:
+        tenant = tx.tenant("appstle:huge")
+        seed(tenant, {"customers": [{"customerId": 7, "email": "a@b.c", "availablePoints": 1e300}]})
+        ledger = Ledger(tenant, datetime(2025, 1, 1, tzinfo=UTC))
+        status, body = refused(ledger.add_points, CustomerRef(7), 1)
     assert status == 400 and body["details"].endswith("is too large to store.")
 
 
