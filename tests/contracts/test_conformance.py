@@ -1,0 +1,71 @@
+"""The shipped mock conforms: the default suite passes on it in-process and over HTTP,
+and the CLI writes a valid JUnit file and exits 0 only when everything passed."""
+
+from __future__ import annotations
+
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from contracts.cli import main
+from contracts.config import VENDORS, Settings
+from contracts.runner import run
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_mock_passes_every_check_in_process(vendor, contracts_mock_app):
+    settings = Settings(vendors=(vendor,), max_examples=10, seed=11, progress=False)
+    result = run(settings, app=contracts_mock_app)
+    failures = [
+        (f.operation, f.check, f.message, f.curl) for v in result.vendors for f in v.failures
+    ]
+    errors = [e for v in result.vendors for e in v.errors]
+    assert not failures and not errors, (failures, errors)
+
+
+@pytest.mark.slow
+def test_cli_against_a_served_mock_writes_junit(contracts_mock_server, tmp_path, capsys):
+    junit = tmp_path / "junit.xml"
+    code = main(
+        [
+            "run",
+            "--vendor",
+            "spree",
+            "--base-url",
+            contracts_mock_server,
+            "--max-examples",
+            "3",
+            "--seed",
+            "5",
+            "--quiet",
+            "--phases",
+            "examples,stateful",
+            "--report",
+            f"junit:{junit}",
+        ]
+    )
+    out = capsys.readouterr().out
+    root = ET.parse(junit).getroot()
+    suite = root.find("testsuite")
+    assert suite.get("name") == "spree" and int(suite.get("tests")) > 0
+    failed = int(suite.get("failures")) + int(suite.get("errors"))
+    assert code == (1 if failed else 0), out
+    assert "== spree:" in out
+
+
+def test_read_only_and_request_budget_over_http(contracts_mock_server):
+    settings = Settings(
+        vendors=("medusa",),
+        base_url=contracts_mock_server,
+        read_only=True,
+        max_requests=30,
+        max_examples=5,
+        seed=2,
+        progress=False,
+    )
+    result = run(settings)
+    vendor = result.vendors[0]
+    operations = {op for op, _check, _p, _f in vendor.rows()}
+    assert operations and all(op.startswith("GET ") for op in operations)
+    assert any("request budget of 30" in note for note in vendor.notes)
