@@ -162,11 +162,7 @@ def server_error_on_odd_input(app):  # Medusa credit crashes when amount is not 
         if req.path.endswith("/credit") and req.method == "POST":
             amount = body.get("amount") if isinstance(body, dict) else None
             if not isinstance(amount, (int, float)) or isinstance(amount, bool):
-                return (
-                    500,
-                    {"Content-Type": "application/json"},
-                    b'{"type":"unknown_error","message":"An unknown error occurred.","code":"unknown_error"}',
-                )
+                return 500, {"Content-Type": "application/json"}, UNKNOWN_ERROR
         return None
 
     return Planted(app, request=hook)
