@@ -212,3 +212,29 @@ def test_each_sandbox_client_has_its_own_store(spree: Any) -> None:
     assert memos_b == ["Welcome credit"]
     assert spree.delete(f"{CREDITS}/1", headers=b).status_code == 204
     assert spree.get(f"{CREDITS}/1", headers=a).status_code == 200
+
+
+def test_unparsable_token_request_is_invalid_request(spree: Any) -> None:
+    response = spree.post(TOKEN, data="{grant_type", content_type="application/json")
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["error"] == "invalid_request"
+    assert body["error_description"].startswith("Error occurred while parsing request parameters")
+
+
+def test_token_request_in_another_media_type_is_415(spree: Any) -> None:
+    response = spree.post(TOKEN, data="grant_type=password", content_type="text/plain")
+    assert response.status_code == 415
+    assert response.get_json() == {
+        "error": "invalid_request",
+        "error_description": (
+            "Unsupported media type: text/plain. "
+            "Send application/json or application/x-www-form-urlencoded."
+        ),
+    }
+
+
+def test_mistyped_client_id_is_invalid_request(spree: Any) -> None:
+    response = spree.post(TOKEN, json={"grant_type": "client_credentials", "client_id": 7})
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "invalid_request"
