@@ -88,7 +88,10 @@ class TokenIssuer:
 
     def _refresh(self, token: str | None, client_id: str | None, secret: str | None) -> dict:
         """A refresh token is used once: the old access and refresh tokens are revoked."""
-        record = self.store.get(REFRESH, token) if token else None
+        if token is None:
+            missing = "Missing required parameter: refresh_token."
+            raise errors.oauth_error("invalid_request", missing)
+        record = self.store.get(REFRESH, token)
         if record is None:
             raise errors.oauth_error("invalid_grant")
         if client_id is not None:

@@ -116,7 +116,9 @@ def _fieldset() -> frozenset[str] | None:
     return None if value is None else frozenset(jsonapi.parse_list(value))
 
 
-def _credit_answer(ledger: StoreCreditLedger, credit: dict[str, Any], status: int = 200):
+def _credit_answer(
+    ledger: StoreCreditLedger, credit: dict[str, Any], status: int = 200
+) -> Response:
     names = _includes()
     included = None if names is None else ledger.included([credit], names)
     data = jsonapi.store_credit(credit, _fieldset())

@@ -238,3 +238,12 @@ def test_mistyped_client_id_is_invalid_request(spree: Any) -> None:
     response = spree.post(TOKEN, json={"grant_type": "client_credentials", "client_id": 7})
     assert response.status_code == 400
     assert response.get_json()["error"] == "invalid_request"
+
+
+def test_refresh_grant_needs_a_refresh_token(spree: Any) -> None:
+    response = spree.post(TOKEN, json={"grant_type": "refresh_token"})
+    assert response.status_code == 400
+    assert response.get_json() == {
+        "error": "invalid_request",
+        "error_description": "Missing required parameter: refresh_token.",
+    }
