@@ -26,7 +26,7 @@ from mockserver.config import MockConfig
 from mockserver.errors import Problem
 from mockserver.openapi import SpecRequest, SpecResponse, VendorSpec, load_spec
 from mockserver.requestctx import utcnow
-from mockserver.store import GLOBAL_TENANT, Store
+from mockserver.store import GLOBAL_TENANT, Store, Transaction
 from mockserver.tenancy import ServerAuthContext, ensure_tenant
 from mockserver.vendor import Vendor
 
@@ -79,12 +79,11 @@ class Pipeline:
         g.vendor = vendor
         spec = self.specs[vendor.name]
         operation = self._operation(vendor, spec)
-        g.tx = self.store.begin(write=request.method not in READ_METHODS)
-        g.global_store = g.tx.tenant(GLOBAL_TENANT)
+        self._use_transaction(vendor, self.store.begin(write=request.method not in READ_METHODS))
         raw = self._read_body(vendor, operation)
         principal = None
         if operation.secured:
-            principal = vendor.authenticate(request, self._auth_context(vendor))
+            principal = vendor.authenticate(request, g.server_context)
             g.principal = principal
             self._enter_tenant(vendor, principal.tenant)
         self._apply_faults(vendor, principal.tenant if principal else None)
@@ -135,9 +134,11 @@ class Pipeline:
             g.json_body = request.form.to_dict()
         return raw
 
-    def _auth_context(self, vendor: Vendor) -> ServerAuthContext:
-        return ServerAuthContext(
-            g.tx, self.sandbox[vendor.name], self.config.token_ttl, self.signing_key
+    def _use_transaction(self, vendor: Vendor, tx: Transaction) -> None:
+        g.tx = tx
+        g.global_store = tx.tenant(GLOBAL_TENANT)
+        g.server_context = ServerAuthContext(
+            tx, vendor.name, self.sandbox[vendor.name], self.config.token_ttl, self.signing_key
         )
 
     def _enter_tenant(self, vendor: Vendor, tenant: str) -> None:
@@ -148,8 +149,7 @@ class Pipeline:
                 self.store.end(g.tx, commit=False)
                 with self.store.transaction(write=True) as wtx:
                     ensure_tenant(wtx, vendor, tenant)
-                g.tx = self.store.begin(write=False)
-                g.global_store = g.tx.tenant(GLOBAL_TENANT)
+                self._use_transaction(vendor, self.store.begin(write=False))
             else:
                 ensure_tenant(g.tx, vendor, tenant)
         g.tenant_store = g.tx.tenant(tenant)

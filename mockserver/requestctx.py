@@ -29,6 +29,17 @@ def global_store() -> TenantStore:
     return g.global_store
 
 
+def fixtures() -> Any:
+    """This vendor's fixture data as the server runs it (for users and keys, which are not
+    tenant state: a login handler checks passwords against it)."""
+    return g.server_context.fixtures()
+
+
+def signing_key() -> bytes:
+    """The server's secret for signing tokens, the same in every worker process."""
+    return g.server_context.signing_key
+
+
 def principal() -> Principal:
     return g.principal
 

@@ -23,15 +23,24 @@ class ServerAuthContext:
     """`mockserver.vendor.AuthContext` bound to the current transaction."""
 
     def __init__(
-        self, tx: Transaction, sandbox: re.Pattern[str], token_ttl: int, signing_key: bytes
+        self,
+        tx: Transaction,
+        vendor: str,
+        sandbox: re.Pattern[str],
+        token_ttl: int,
+        signing_key: bytes,
     ) -> None:
         self._tx = tx
+        self._vendor = vendor
         self._sandbox = sandbox
         self._token_ttl = token_ttl
         self._signing_key = signing_key
 
     def global_store(self) -> TenantStore:
         return self._tx.tenant(GLOBAL_TENANT)
+
+    def fixtures(self) -> dict[str, Any]:
+        return stored_fixtures(self._tx, self._vendor)
 
     def is_sandbox_credential(self, credential: str) -> bool:
         return self._sandbox.fullmatch(credential) is not None

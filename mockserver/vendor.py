@@ -36,6 +36,9 @@ class AuthContext(Protocol):
     def global_store(self) -> TenantStore:
         """State shared by all tenants of the server (issued tokens, for instance)."""
 
+    def fixtures(self) -> Mapping[str, Any]:
+        """The vendor's fixture data the server runs with (users and keys live here)."""
+
     def is_sandbox_credential(self, credential: str) -> bool:
         """True when this credential opens its own fresh tenant (`apst_test_*` and the like)."""
 

@@ -15,13 +15,11 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Request
 
-from mockserver.app import fixture_folder
-from mockserver.fixtures import fixture_files, load_fixtures
-from mockserver.requestctx import config
 from mockserver.vendor import AuthContext, Principal
 from mockserver.vendors.medusa.errors import error, unauthorized
 from mockserver.vendors.medusa.models import encode_base32
@@ -70,26 +68,7 @@ def verify_jwt(token: str, key: bytes, now: float) -> dict[str, Any] | None:
     return claims
 
 
-_loaded: dict[tuple[str, tuple[int, ...]], dict[str, Any]] = {}
-
-
-def demo_fixtures() -> dict[str, Any]:
-    """The fixtures the server runs with (users and API keys are not tenant state).
-
-    Read again through the core's own loader (cached while the files are unchanged): the
-    core gives public handlers and authenticators no access to the published copy.
-    """
-    from mockserver.vendors.medusa import VENDOR  # the package imports this module
-
-    folder = fixture_folder(VENDOR, config().fixtures_dir)
-    files = [folder] if folder.is_file() else fixture_files(folder)
-    key = (str(folder), tuple(f.stat().st_mtime_ns for f in files))
-    if key not in _loaded:
-        _loaded[key] = load_fixtures(folder, VENDOR.fixture_schema)
-    return _loaded[key]
-
-
-def login(body: Any, key: bytes, ttl: int) -> str:
+def login(body: Any, fixtures: Mapping[str, Any], key: bytes, ttl: int) -> str:
     """A JWT for a fixture user; Medusa's emailpass provider wording on failure."""
     payload = body if isinstance(body, dict) else {}
     password, email = payload.get("password"), payload.get("email")
@@ -97,7 +76,7 @@ def login(body: Any, key: bytes, ttl: int) -> str:
         raise error(401, "unauthorized", "Password should be a string")
     if not isinstance(email, str) or not email:
         raise error(401, "unauthorized", "Email should be a string")
-    for user in demo_fixtures().get("users", []):
+    for user in fixtures.get("users", []):
         same_email = user["email"].lower() == email.lower()
         if same_email and hmac.compare_digest(user["password"].encode(), password.encode()):
             now = int(time.time())
@@ -147,7 +126,7 @@ def authenticate(request: Request, ctx: AuthContext) -> Principal:
 
 
 def _key_principal(secret: str, ctx: AuthContext) -> Principal:
-    for api_key in demo_fixtures().get("api_keys", []):
+    for api_key in ctx.fixtures().get("api_keys", []):
         if hmac.compare_digest(api_key["token"].encode(), secret.encode()):
             return Principal(DEMO_TENANT, api_key["id"], "api-key")
     if ctx.is_sandbox_credential(secret):

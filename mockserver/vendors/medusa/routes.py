@@ -10,9 +10,11 @@ from flask import Blueprint, Response
 from mockserver.requestctx import (
     body,
     config,
+    fixtures,
     principal,
     query,
     respond,
+    signing_key,
     tenant_store,
     utcnow,
 )
@@ -80,7 +82,4 @@ def list_transactions(id: str) -> Response:  # noqa: A002
 
 @blueprint.post("/auth/user/emailpass")
 def login_emailpass() -> Response:
-    from flask import current_app
-
-    key = current_app.extensions["mockserver"].signing_key
-    return respond({"token": login(body(), key, config().token_ttl)})
+    return respond({"token": login(body(), fixtures(), signing_key(), config().token_ttl)})
