@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
-from flask import Flask, Response, g, json
+from flask import Flask, Response, g
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from mockserver import admin
@@ -61,10 +62,19 @@ def create_app(config: MockConfig | None = None, vendors: list[Vendor] | None = 
 
 
 def _render_api_error(error: ApiError) -> Response:
+    """The vendor's body as sent (key order kept); a Content-Type in its headers wins."""
     vendor = g.get("vendor")
-    content_type = vendor.content_type if vendor else "application/json"
-    body = "" if error.body is None else json.dumps(error.body)
-    return Response(body, status=error.status, headers=error.headers, content_type=content_type)
+    headers = dict(error.headers)
+    content_type = headers.pop("Content-Type", None) or (
+        vendor.content_type if vendor else "application/json"
+    )
+    if error.body is None:
+        response = Response(status=error.status, headers=headers)
+        del response.headers["Content-Type"]
+        return response
+    return Response(
+        json.dumps(error.body), status=error.status, headers=headers, content_type=content_type
+    )
 
 
 def _render_http_error(error: HTTPException) -> Response:

@@ -62,6 +62,7 @@ def respond(payload: Any, status: int = 200, headers: dict[str, str] | None = No
     """A JSON answer with the vendor's content type; `payload=None` sends no body."""
     if payload is None:
         response = Response(status=status)
+        del response.headers["Content-Type"]  # no body, no media type (a 204)
     else:
         response = Response(
             json.dumps(payload, separators=(",", ":")),
