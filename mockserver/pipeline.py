@@ -28,7 +28,7 @@ from mockserver.openapi import SpecRequest, SpecResponse, VendorSpec, load_spec
 from mockserver.requestctx import utcnow
 from mockserver.store import GLOBAL_TENANT, Store, Transaction
 from mockserver.tenancy import ServerAuthContext, ensure_tenant
-from mockserver.vendor import Vendor
+from mockserver.vendor import Principal, Vendor
 
 log = logging.getLogger("mockserver")
 
@@ -79,21 +79,44 @@ class Pipeline:
         g.vendor = vendor
         spec = self.specs[vendor.name]
         operation = self._operation(vendor, spec)
-        self._use_transaction(vendor, self.store.begin(write=request.method not in READ_METHODS))
+        principal = self._identify(vendor, operation)
+        # Reading and validating the request is the costly part: it runs outside any
+        # transaction, so writers hold SQLite's lock only for the handler and the commit.
         raw = self._read_body(vendor, operation)
-        principal = None
-        if operation.secured:
-            principal = vendor.authenticate(request, g.server_context)
-            g.principal = principal
-            self._enter_tenant(vendor, principal.tenant)
-        self._apply_faults(vendor, principal.tenant if principal else None)
         g.spec_request = self._spec_request(spec, raw)
         problems = list(spec.request_problems(g.spec_request))
         if vendor.reject_unknown_query:
             problems += _unknown_query(operation.query_names)
         if problems:
             raise vendor.errors.invalid_request(problems)
-        return self._replay_idempotent(vendor, raw) if principal else None
+        write = request.method not in READ_METHODS
+        self._use_transaction(vendor, self.store.begin(write=write))
+        if principal is None:
+            return None
+        if write:
+            ensure_tenant(g.tx, vendor, principal.tenant)  # reseeds if reset meanwhile
+        g.tenant_store = g.tx.tenant(principal.tenant)
+        return self._replay_idempotent(vendor, raw)
+
+    def _identify(self, vendor: Vendor, operation: Any) -> Principal | None:
+        """Authenticate and roll the fault dice in one short read transaction; seed a tenant
+        seen for the first time in a write transaction of its own."""
+        self._use_transaction(vendor, self.store.begin(write=False))
+        try:
+            principal = None
+            if operation.secured:
+                principal = g.principal = vendor.authenticate(request, g.server_context)
+            tenant = principal.tenant if principal else None
+            is_new = tenant is not None and g.tx.tenant_vendor(tenant) is None
+            outcome = faults.decide(g.tx, request.method, request.path, vendor.name, tenant)
+        finally:
+            self.store.end(g.pop("tx"), commit=False)
+        if is_new:
+            with self.store.transaction(write=True) as tx:
+                ensure_tenant(tx, vendor, tenant)
+        if outcome is not None:
+            self._apply_fault(vendor, outcome)
+        return principal
 
     def _operation(self, vendor: Vendor, spec: VendorSpec) -> Any:
         exc = request.routing_exception
@@ -141,24 +164,8 @@ class Pipeline:
             tx, vendor.name, self.sandbox[vendor.name], self.config.token_ttl, self.signing_key
         )
 
-    def _enter_tenant(self, vendor: Vendor, tenant: str) -> None:
-        if g.tx.tenant_vendor(tenant) is None:
-            if g.tx.conn.in_transaction and request.method in READ_METHODS:
-                # A read transaction cannot take the write lock safely: seed in a write
-                # transaction of its own, then read on in a fresh one.
-                self.store.end(g.tx, commit=False)
-                with self.store.transaction(write=True) as wtx:
-                    ensure_tenant(wtx, vendor, tenant)
-                self._use_transaction(vendor, self.store.begin(write=False))
-            else:
-                ensure_tenant(g.tx, vendor, tenant)
-        g.tenant_store = g.tx.tenant(tenant)
-
-    def _apply_faults(self, vendor: Vendor, tenant: str | None) -> None:
-        outcome = faults.decide(g.tx, request.method, request.path, vendor.name, tenant)
-        if outcome is None:
-            return
-        g.fault_latency_ms = outcome.latency_ms  # slept after the transaction is over
+    def _apply_fault(self, vendor: Vendor, outcome: faults.FaultOutcome) -> None:
+        g.fault_latency_ms = outcome.latency_ms  # slept once the transaction is over
         if outcome.status is not None:
             error = vendor.errors.injected_fault(outcome.status)
             if outcome.retry_after is not None:
@@ -202,26 +209,32 @@ class Pipeline:
         vendor = g.get("vendor")
         if vendor is None:
             return response
-        if "spec_request" in g:
-            response = self._check_response(vendor, response)
+        checked = "spec_request" in g
+        if checked and self.config.strict_responses:
+            response = self._check_response(vendor, response)  # a violation rolls back
+        self._finish(vendor, response)
+        if checked and not self.config.strict_responses:
+            self._check_response(vendor, response)  # only logged: no need to hold the lock
+        if g.get("fault_latency_ms"):
+            time.sleep(g.fault_latency_ms / 1000)
+        return response
+
+    def _finish(self, vendor: Vendor, response: Response) -> None:
+        """Commit a successful write with its journal entry (one commit); otherwise undo
+        everything and journal on its own."""
         entry = self._journal_entry(vendor, response)
         tx = g.pop("tx", None)
-        ok = response.status_code < 400
-        if tx is not None and ok and not tx.read_only:
-            # A successful write commits its journal entry with its effects: one commit.
+        if tx is not None and response.status_code < 400 and not tx.read_only:
             if "idempotency" in g and not g.get("replayed"):
                 key, fingerprint = g.idempotency
                 tx.remember_answer(g.principal.tenant, key, fingerprint, _answer_of(response))
             tx.journal_append(entry, self.config.journal_size)
             self.store.end(tx, commit=True)
-        else:
-            if tx is not None:
-                self.store.end(tx, commit=False)  # a refusal changes nothing
-            with self.store.transaction(write=True) as journal_tx:
-                journal_tx.journal_append(entry, self.config.journal_size)
-        if g.get("fault_latency_ms"):
-            time.sleep(g.fault_latency_ms / 1000)
-        return response
+            return
+        if tx is not None:
+            self.store.end(tx, commit=False)  # a refusal changes nothing
+        with self.store.transaction(write=True) as journal_tx:
+            journal_tx.journal_append(entry, self.config.journal_size)
 
     def teardown(self, _exc: BaseException | None) -> None:
         tx = g.pop("tx", None)

@@ -20,6 +20,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # not POSIX: threads still queue; processes fall back on SQLite's retries
+    fcntl = None  # type: ignore[assignment]
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tenants (
@@ -97,6 +102,7 @@ class Transaction:
     def __init__(self, conn: sqlite3.Connection, read_only: bool = False) -> None:
         self.conn = conn
         self.read_only = read_only
+        self.ended = False
 
     def tenant(self, name: str) -> TenantStore:
         return TenantStore(self.conn, name)
@@ -187,6 +193,51 @@ class Transaction:
             )
 
 
+class WriteLock:
+    """The queue writers wait in, so SQLite's own lock is free whenever a writer asks.
+
+    Left to itself, SQLite makes a blocked writer sleep and retry with back-off (up to 100 ms
+    a try), which turns contention into second-long tails. Here a thread lock queues this
+    process's threads and an `flock` on a file beside the database queues the processes;
+    both wake the next writer the moment the lock is released.
+    """
+
+    def __init__(self, db_path: str) -> None:
+        self.path = db_path + ".lock"
+        self._threads = threading.Lock()
+        self._fd: int | None = None
+        self._pid = -1
+
+    def acquire(self) -> None:
+        self._threads.acquire()
+        try:
+            if fcntl is not None:
+                fcntl.flock(self._file(), fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+
+    def release(self) -> None:
+        try:
+            if fcntl is not None:
+                fcntl.flock(self._file(), fcntl.LOCK_UN)
+        finally:
+            self._threads.release()
+
+    def _file(self) -> int:
+        # A forked worker must open its own file: an inherited descriptor shares the
+        # parent's lock and would not exclude it.
+        if self._fd is None or self._pid != os.getpid():
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        return self._fd
+
+    def close(self) -> None:
+        if self._fd is not None and self._pid == os.getpid():
+            os.close(self._fd)
+        self._fd = None
+
+
 class Store:
     """The SQLite file and one connection per thread.
 
@@ -205,6 +256,7 @@ class Store:
         self._all_conns: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._pid = os.getpid()
+        self._write_lock = WriteLock(self.path)
         conn = self._connection()
         conn.execute("PRAGMA journal_mode=WAL")
         conn.executescript(SCHEMA)
@@ -228,15 +280,31 @@ class Store:
         return conn
 
     def begin(self, write: bool = True) -> Transaction:
-        """BEGIN IMMEDIATE for writes (serialised up front), deferred for reads."""
+        """A write transaction queues for the write lock, then takes SQLite's
+        (BEGIN IMMEDIATE); a read transaction takes no lock (WAL readers never block)."""
         conn = self._connection()
-        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-        return Transaction(conn, read_only=not write)
+        if not write:
+            conn.execute("BEGIN")
+            return Transaction(conn, read_only=True)
+        self._write_lock.acquire()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._write_lock.release()
+            raise
+        return Transaction(conn, read_only=False)
 
-    @staticmethod
-    def end(tx: Transaction, commit: bool) -> None:
-        if tx.conn.in_transaction:
-            tx.conn.execute("COMMIT" if commit else "ROLLBACK")
+    def end(self, tx: Transaction, commit: bool) -> None:
+        """Commit or roll back, once; a second call is a no-op."""
+        if tx.ended:
+            return
+        tx.ended = True
+        try:
+            if tx.conn.in_transaction:
+                tx.conn.execute("COMMIT" if commit else "ROLLBACK")
+        finally:
+            if not tx.read_only:
+                self._write_lock.release()
 
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[Transaction]:
@@ -255,7 +323,8 @@ class Store:
                 conn.close()
             self._all_conns.clear()
         self._local = threading.local()
+        self._write_lock.close()
         if self._owns_file:
-            for suffix in ("", "-wal", "-shm"):
+            for suffix in ("", "-wal", "-shm", ".lock"):
                 with suppress(FileNotFoundError):
                     os.unlink(self.path + suffix)

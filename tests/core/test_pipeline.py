@@ -202,3 +202,9 @@ def test_json_body_of_error_has_vendor_content_type(toy: Any) -> None:
     response = toy.get("/toy/items/404", headers=KEY)
     assert response.mimetype == "application/json"
     assert json.loads(response.data) == {"error": "not found"}
+
+
+def test_credentials_are_checked_before_the_body(toy: Any) -> None:
+    """An anonymous caller learns nothing about body parsing: 401 comes first."""
+    response = toy.post("/toy/items", data=b"{", content_type="application/json")
+    assert response.status_code == 401
