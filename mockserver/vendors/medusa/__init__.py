@@ -17,6 +17,7 @@ from mockserver.vendors.medusa.routes import blueprint
 from mockserver.vendors.medusa.seed import seed
 
 _FIXTURES = Path(__file__).resolve().parent / "fixtures"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is 7x faster
 
 VENDOR = Vendor(
     name="medusa",
@@ -28,7 +29,9 @@ VENDOR = Vendor(
     authenticate=authenticate,
     seed=seed,
     fixtures_dir=_FIXTURES,
-    fixture_schema=yaml.safe_load((_FIXTURES / "schema.yaml").read_text(encoding="utf-8")),
+    fixture_schema=yaml.load(
+        (_FIXTURES / "schema.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER
+    ),
     sandbox_pattern=r"sk_test_[A-Za-z0-9_]+",
     demo_credentials=(
         "POST /auth/user/emailpass {email: admin@example.com, password: supersecret} -> JWT "

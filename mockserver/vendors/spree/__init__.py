@@ -17,6 +17,7 @@ from mockserver.vendors.spree.errors import SpreeErrors
 from mockserver.vendors.spree.routes import blueprint
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is 7x faster
 
 
 def seed(store: TenantStore, fixtures: Mapping[str, Any]) -> None:
@@ -33,7 +34,9 @@ VENDOR = Vendor(
     authenticate=authenticate,
     seed=seed,
     fixtures_dir=FIXTURES,
-    fixture_schema=yaml.safe_load((FIXTURES / "schema.yaml").read_text(encoding="utf-8")),
+    fixture_schema=yaml.load(
+        (FIXTURES / "schema.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER
+    ),
     sandbox_pattern=SANDBOX_PATTERN,
     demo_credentials=(
         "client_credentials: client_id=test_client client_secret=test_secret (demo store)",
