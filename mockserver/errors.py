@@ -31,7 +31,9 @@ class Problem:
     `field` is a dotted path inside its location ('' for the whole body), `expected` the
     schema type for `type` problems, `value` the offending value (absent for `required`),
     `names` the offending keys for `unknown` problems, and `message` a plain English
-    sentence for vendors that have no wording of their own.
+    sentence for vendors that have no wording of their own. For `enum`, `format` and
+    `constraint` problems, `rule` is the schema keyword that failed (`maxLength`,
+    `exclusiveMinimum`, `oneOf`, ...) and `limit` its value in the schema (500, 0, ...).
     """
 
     location: Location
@@ -41,3 +43,5 @@ class Problem:
     expected: str | None = None
     value: Any = None
     names: tuple[str, ...] = field(default=())
+    rule: str | None = None
+    limit: Any = None

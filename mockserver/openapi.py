@@ -277,9 +277,35 @@ def _schema_problems(location: Any, prefix: str, error: Any) -> Iterator[Problem
             location, field, "type", error.message, expected=expected, value=error.instance
         )
     elif validator in ("enum", "format"):
-        yield Problem(location, field, validator, error.message, value=error.instance)
+        yield Problem(
+            location,
+            field,
+            validator,
+            error.message,
+            value=error.instance,
+            rule=validator,
+            limit=error.validator_value,
+        )
     else:
-        yield Problem(location, field, "constraint", error.message, value=error.instance)
+        yield Problem(
+            location,
+            field,
+            "constraint",
+            error.message,
+            value=error.instance,
+            rule=_rule_name(validator, error.schema),
+            limit=error.validator_value,
+        )
+
+
+def _rule_name(validator: str, schema: Any) -> str:
+    """OpenAPI 3.0 writes `exclusiveMinimum: true` beside `minimum`; name the rule that
+    actually failed the way JSON Schema does now, so vendors need not look twice."""
+    if validator in ("minimum", "maximum") and isinstance(schema, dict):
+        exclusive = "exclusive" + validator[0].upper() + validator[1:]
+        if schema.get(exclusive) is True:
+            return exclusive
+    return str(validator)
 
 
 def _describe(error: BaseException) -> str:

@@ -7,8 +7,7 @@ the model and the core's failures read alike.
 
 from __future__ import annotations
 
-import ast
-import re
+from decimal import Decimal
 from http import HTTPStatus
 from typing import Any
 
@@ -67,10 +66,12 @@ def selector_problem(customer_id: Any, customer_email: Any) -> str:
 
 
 _ARTICLE = {"integer": "an integer", "object": "a JSON object", "array": "an array"}
-_MINIMUM = re.compile(r" is less than the minimum of (\S+)$")
-_EXCLUSIVE_MINIMUM = re.compile(r" is less than or equal to the minimum of (\S+)$")
-_MAXIMUM = re.compile(r" is greater than the maximum of (\S+)$")
-_ONE_OF = re.compile(r" is not one of (\[.*\])$")
+_LIMIT_WORDING = {
+    "minimum": "must be at least {}",
+    "exclusiveMinimum": "must be greater than {}",
+    "maximum": "must be at most {}",
+    "exclusiveMaximum": "must be less than {}",
+}
 
 
 def _is_selector_problem(problem: Problem) -> bool:
@@ -95,26 +96,27 @@ def describe(problem: Problem) -> str:
             return f"{where}: must not be null"
         expected = str(problem.expected or "a different type")
         return f"{where}: must be {_ARTICLE.get(expected, 'a ' + expected)}"
-    if problem.kind == "enum":
-        match = _ONE_OF.search(problem.message)
-        if match:
-            return f"{where}: must be one of " + ", ".join(map(str, ast.literal_eval(match[1])))
+    if problem.kind == "enum" and isinstance(problem.limit, list):
+        return f"{where}: must be one of " + ", ".join(map(str, problem.limit))
     if problem.kind == "constraint":
         if _is_selector_problem(problem):
             return selector_problem(
                 problem.value.get("customerId"), problem.value.get("customerEmail")
             )
-        if (match := _MINIMUM.search(problem.message)) is not None:
-            return f"{where}: must be at least {match[1]}"
-        if (match := _EXCLUSIVE_MINIMUM.search(problem.message)) is not None:
-            return f"{where}: must be greater than {match[1]}"
-        if (match := _MAXIMUM.search(problem.message)) is not None:
-            return f"{where}: must be at most {match[1]}"
-        if problem.message.endswith(" is too long") and isinstance(problem.value, str):
-            return f"{where}: is too long ({len(problem.value)} characters)"
-        if problem.message.endswith((" is too short", " should be non-empty")):
+        if problem.rule in _LIMIT_WORDING:
+            return f"{where}: " + _LIMIT_WORDING[problem.rule].format(_number(problem.limit))
+        if problem.rule == "maxLength" and isinstance(problem.value, str):
+            return (
+                f"{where}: is too long ({len(problem.value)} characters, at most {problem.limit})"
+            )
+        if problem.rule == "minLength":
             return f"{where}: must not be empty"
     return f"{where}: {problem.message}"
+
+
+def _number(limit: Any) -> str:
+    """A schema limit as written in the spec: 0.01, 1000000000 (not 1e9 or 0.0)."""
+    return format(Decimal(str(limit)).normalize(), "f") if limit is not None else "?"
 
 
 class AppstleErrors:

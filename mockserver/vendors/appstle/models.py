@@ -404,7 +404,9 @@ def _capped(amount: Decimal, field: str) -> Decimal:
 
 def _check_note(note: str | None) -> None:
     if note is not None and len(note) > NOTE_MAX_LENGTH:
-        raise errors.invalid(f"note: is too long ({len(note)} characters)")
+        raise errors.invalid(
+            f"note: is too long ({len(note)} characters, at most {NOTE_MAX_LENGTH})"
+        )
 
 
 def _add(stored: str, amount: Decimal) -> str:

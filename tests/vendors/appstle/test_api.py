@@ -196,7 +196,7 @@ def test_note_of_500_characters_is_accepted_501_refused(api: Any) -> None:
     response = post(api, "add-points", {"customerId": 1001, "points": 1, "note": "n" * 501})
     assert (response.status_code, response.get_json()) == (
         400,
-        invalid("note: is too long (501 characters)"),
+        invalid("note: is too long (501 characters, at most 500)"),
     )
 
 
@@ -222,7 +222,7 @@ def test_note_of_500_characters_is_accepted_501_refused(api: Any) -> None:
         ),
         (
             {"customerId": 1001, "points": -3, "note": "n" * 600},
-            "points: must be at least 0.01; note: is too long (600 characters)",
+            "points: must be at least 0.01; note: is too long (600 characters, at most 500)",
         ),
     ],
 )
@@ -502,7 +502,7 @@ def test_idempotency_key_replays_and_conflicts(api: Any) -> None:
     ("key", "details"),
     [
         ("", "Idempotency-Key: must not be empty"),
-        ("k" * 256, "Idempotency-Key: is too long (256 characters)"),
+        ("k" * 256, "Idempotency-Key: is too long (256 characters, at most 255)"),
     ],
 )
 def test_idempotency_key_length_is_checked(api: Any, key: str, details: str) -> None:

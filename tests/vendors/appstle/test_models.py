@@ -134,7 +134,7 @@ def test_note_longer_than_500_characters_is_refused(ledger: Ledger) -> None:
     ledger.add_points(DEMO, 1, note="x" * 500)
     assert refused(ledger.add_points, DEMO, 1, note="x" * 501) == (
         400,
-        {"error": "Invalid request", "details": "note: is too long (501 characters)"},
+        {"error": "Invalid request", "details": "note: is too long (501 characters, at most 500)"},
     )
 
 
