@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """One-command set-up for a fresh machine that has only python3.
 
-    python3 dev.py serve [mockserver serve options]   # venv + install + serve the mock with demo data
-    python3 dev.py test  [pytest options]             # venv + install + lint + every test
+    python3 dev.py serve [mockserver serve options]  # venv, install, serve the mock (demo data)
+    python3 dev.py test  [pytest options]            # venv, install, lint, every test
 
 Both create `.venv/` beside this file on first use and reinstall only when pyproject.toml
 changed, so repeated runs start in a second. Nothing here needs make, tox or uv.
