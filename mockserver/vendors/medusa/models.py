@@ -1,13 +1,21 @@
 """The store-credit ledger: accounts, their transactions, and the rules Medusa applies.
 
-A balance is never stored: like the plugin, it is `sum(credits) - sum(debits)` over the
-account's transactions, in exact decimal arithmetic (amounts are kept as decimal strings, so
-10.55, 0.001 and 1e12 add up exactly). Records are plain JSON documents in a `TenantStore`;
-this module knows nothing of HTTP.
+Like the plugin, a balance is `sum(credits) - sum(debits)` over the account's transactions,
+in exact decimal arithmetic (amounts are kept as decimal strings, so 10.55, 0.001 and 1e12 add
+up exactly). So that a write costs the same however long the ledger grows, the account record
+carries the two running sums (`credits`, `debits`, decimal strings), updated in the request's
+transaction together with the transaction record, and each account's transactions are a kind
+of their own (`transaction:<account id>`). Records are plain JSON documents in a
+`TenantStore`; this module knows nothing of HTTP.
+
+State written before this layout (every transaction under one `transaction` kind, no sums on
+accounts) still reads correctly, and the first write to such a tenant converts it once
+(`Ledger._ensure_layout`), as it does for a freshly seeded tenant's lookup records.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import secrets
 from collections.abc import Iterable
@@ -20,10 +28,16 @@ from mockserver.store import TenantStore
 from mockserver.vendors.medusa.errors import invalid_data, js_string, not_found
 
 ACCOUNT = "account"
-TRANSACTION = "transaction"
+TRANSACTION = "transaction"  # the old single kind; now only `transactions_kind(account_id)`
 CUSTOMER = "customer"
 USER = "user"
 API_KEY = "api_key"
+# Lookups that keep account creation O(1): by code, and by (customer, currency).
+ACCOUNT_CODE = "account_code"
+CUSTOMER_ACCOUNT = "customer_account"
+# Present once a tenant has the running sums and lookups above (see `Ledger._ensure_layout`).
+LAYOUT = "ledger_layout"
+LAYOUT_ID = "running-totals"
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -47,6 +61,15 @@ def new_ulid(store: TenantStore, now: datetime) -> str:
     counter = store.next_id("ulid")
     random_part = "".join(secrets.choice(CROCKFORD) for _ in range(10))
     return encode_base32(millis, 10) + encode_base32(counter, 6) + random_part
+
+
+def transactions_kind(account_id: str) -> str:
+    """The record kind holding one account's transactions, oldest first."""
+    return f"{TRANSACTION}:{account_id}"
+
+
+def _customer_key(customer_id: str, currency_code: str) -> str:
+    return json.dumps([customer_id, currency_code])
 
 
 def iso(moment: datetime) -> str:
@@ -82,6 +105,26 @@ class Totals:
             return Totals(self.credits + amount, self.debits)
         return Totals(self.credits, self.debits + amount)
 
+    @classmethod
+    def of(cls, transactions: Iterable[dict[str, Any]]) -> Totals:
+        """A fresh sum over transactions, in their order (the definition of the totals)."""
+        totals = cls()
+        for trx in transactions:
+            totals = totals.add(trx["type"], Decimal(trx["amount"]))
+        return totals
+
+    @classmethod
+    def stored(cls, account: dict[str, Any]) -> Totals | None:
+        """The running sums kept on an account record, if it has them."""
+        if "credits" not in account:
+            return None
+        return cls(Decimal(account["credits"]), Decimal(account["debits"]))
+
+    def store_on(self, account: dict[str, Any]) -> None:
+        """Write the sums onto an account record as exact decimal strings."""
+        account["credits"] = str(self.credits)
+        account["debits"] = str(self.debits)
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -96,6 +139,7 @@ class Ledger:
 
     def __init__(self, store: TenantStore) -> None:
         self.store = store
+        self._layout_ready = False
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -112,17 +156,26 @@ class Ledger:
         return self.store.get(CUSTOMER, customer_id) if customer_id else None
 
     def transactions(self, account_id: str) -> list[dict[str, Any]]:
-        return [t for t in self.store.all(TRANSACTION) if t["account_id"] == account_id]
+        """One account's transactions, oldest first (old-layout ones before the rest)."""
+        legacy = [t for t in self.store.all(TRANSACTION) if t["account_id"] == account_id]
+        return legacy + self.store.all(transactions_kind(account_id))
 
     def totals(self, account_ids: Iterable[str] | None = None) -> dict[str, Totals]:
-        """Credits and debits per account, in one pass over the ledger."""
-        wanted = None if account_ids is None else set(account_ids)
-        totals: dict[str, Totals] = {}
-        for trx in self.store.all(TRANSACTION):
-            owner = trx["account_id"]
-            if wanted is None or owner in wanted:
-                totals[owner] = totals.get(owner, Totals()).add(trx["type"], Decimal(trx["amount"]))
-        return totals
+        """Credits and debits per existing account (all of them by default).
+
+        Read from the account records; an account without sums (old layout, or seeded with
+        no transactions) is summed over its transactions instead.
+        """
+        if account_ids is None:
+            accounts = self.accounts()
+        else:
+            found = (self.store.get(ACCOUNT, i) for i in dict.fromkeys(account_ids))
+            accounts = [a for a in found if a is not None]
+        return {a["id"]: self._totals_of(a) for a in accounts}
+
+    def _totals_of(self, account: dict[str, Any]) -> Totals:
+        stored = Totals.stored(account)
+        return stored if stored is not None else Totals.of(self.transactions(account["id"]))
 
     # -- writes ---------------------------------------------------------------------------
 
@@ -136,13 +189,14 @@ class Ledger:
         """One account per (customer, currency); currency kept exactly as sent."""
         if not currency_code:
             raise invalid_data("Currency code is required to create a store credit account")
-        if customer_id is not None:
-            for other in self.accounts():
-                if other["customer_id"] == customer_id and other["currency_code"] == currency_code:
-                    raise invalid_data(
-                        f"Store credit account with customer_id: {customer_id}, "
-                        f"currency_code: {currency_code}, already exists."
-                    )
+        self._ensure_layout()
+        if customer_id is not None and self.store.get(
+            CUSTOMER_ACCOUNT, _customer_key(customer_id, currency_code)
+        ):
+            raise invalid_data(
+                f"Store credit account with customer_id: {customer_id}, "
+                f"currency_code: {currency_code}, already exists."
+            )
         stamp = iso(now)
         record = {
             "id": "sc_acc_" + new_ulid(self.store, now),
@@ -154,7 +208,9 @@ class Ledger:
             "updated_at": stamp,
             "deleted_at": None,
         }
+        Totals().store_on(record)
         self.store.put(ACCOUNT, record["id"], record)
+        self._index(record)
         return record
 
     def credit(
@@ -179,6 +235,23 @@ class Ledger:
         transaction_id: str | None = None,
     ) -> dict[str, Any]:
         """Write one ledger entry without business checks (seeding uses it directly)."""
+        account = self.store.get(ACCOUNT, account_id)
+        return self._write_transaction(
+            account, account_id, kind, amount, note, actor, now, transaction_id
+        )
+
+    def _write_transaction(
+        self,
+        account: dict[str, Any] | None,
+        account_id: str,
+        kind: str,
+        amount: Decimal,
+        note: str,
+        actor: Actor,
+        now: datetime,
+        transaction_id: str | None = None,
+    ) -> dict[str, Any]:
+        """The transaction record, and the account's running sums moved by its amount."""
         stamp = iso(now)
         record = {
             "id": transaction_id or "sc_trx_" + new_ulid(self.store, now),
@@ -193,7 +266,12 @@ class Ledger:
             "updated_at": stamp,
             "deleted_at": None,
         }
-        self.store.put(TRANSACTION, record["id"], record)
+        if account is not None:
+            # Summed before the record is stored (an account without sums yet is summed over
+            # its transactions), in the order a fresh sum takes: identical Decimals.
+            self._totals_of(account).add(kind, Decimal(record["amount"])).store_on(account)
+            self.store.put(ACCOUNT, account_id, account)
+        self.store.put(transactions_kind(account_id), record["id"], record)
         return record
 
     def _post(
@@ -206,21 +284,48 @@ class Ledger:
         now: datetime,
     ) -> dict[str, Any]:
         check_amount(amount)
+        self._ensure_layout()
         account = self.account(account_id)
-        if kind == "debit":
-            balance = self.totals([account_id]).get(account_id, Totals()).balance
-            if amount > balance:
-                raise invalid_data("Insufficient balance")
-        self.add_transaction(account_id, kind, amount, note or "", actor, now)
+        if kind == "debit" and amount > self._totals_of(account).balance:
+            raise invalid_data("Insufficient balance")
+        self._write_transaction(account, account_id, kind, amount, note or "", actor, now)
         return account
 
     def _new_code(self) -> str:
-        taken = {a["code"] for a in self.accounts()}
         while True:
             chars = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(16))
             code = "SC-" + "-".join(chars[i : i + 4] for i in range(0, 16, 4))
-            if code not in taken:
+            if self.store.get(ACCOUNT_CODE, code) is None:
                 return code
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def _index(self, account: dict[str, Any]) -> None:
+        self.store.put(ACCOUNT_CODE, account["code"], {"account_id": account["id"]})
+        if account["customer_id"] is not None:
+            key = _customer_key(account["customer_id"], account["currency_code"])
+            self.store.put(CUSTOMER_ACCOUNT, key, {"account_id": account["id"]})
+
+    def _ensure_layout(self) -> None:
+        """Before a write: give a tenant that lacks them the running sums and lookups.
+
+        Runs once per tenant (a seeded tenant on its first write, or state saved by an older
+        version): moves old-layout transactions to their account's kind, sums every account
+        afresh and indexes codes and (customer, currency) pairs. Later writes only check the
+        marker record.
+        """
+        if self._layout_ready or self.store.get(LAYOUT, LAYOUT_ID) is not None:
+            self._layout_ready = True
+            return
+        for trx in self.store.all(TRANSACTION):
+            self.store.put(transactions_kind(trx["account_id"]), trx["id"], trx)
+            self.store.delete(TRANSACTION, trx["id"])
+        for account in self.accounts():
+            Totals.of(self.store.all(transactions_kind(account["id"]))).store_on(account)
+            self.store.put(ACCOUNT, account["id"], account)
+            self._index(account)
+        self.store.put(LAYOUT, LAYOUT_ID, {"version": 1})
+        self._layout_ready = True
 
 
 def check_amount(amount: Decimal) -> None:
