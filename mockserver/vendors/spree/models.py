@@ -3,10 +3,16 @@
 Records are JSON documents; amounts are kept as cent strings ("150.00", a `decimal(8,2)`
 column) and validated as sent, before rounding, as ActiveRecord does. Failures raise the
 vendor's `ApiError`s (`errors.validation_failed`, `errors.not_found`), moto-style.
+
+Each allocation event records the user's total available store credit in its currency. So
+that a write costs the same however many credits exist, that total is kept as a running value
+per (user, currency) (`USER_TOTAL` records), moved in the same transaction as the credit it
+changes; state saved before these records existed gets them from one scan on its first write.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +29,11 @@ USER = "user"
 STORE = "store"
 CATEGORY = "store_credit_category"
 CREDIT_TYPE = "store_credit_type"
+# Running `user.total_available_store_credit`: the remaining amounts of a user's live credits
+# in one currency, one record per (user, currency); the LAYOUT record says they are complete.
+USER_TOTAL = "user_store_credit_total"
+LAYOUT = "ledger_layout"
+LAYOUT_ID = "user-totals"
 
 # Request attribute -> (record kind it names, errors key), in Rails' validation order.
 REFERENCES = {
@@ -158,6 +169,7 @@ class StoreCreditLedger:
             **given,
         }
         self._validate(draft)
+        self._ensure_user_totals()
         credit = {
             "id": str(self.store.next_id(CREDIT)),
             **_stored(draft),
@@ -166,6 +178,7 @@ class StoreCreditLedger:
             "updated_at": self.now,
             "event_ids": [],
         }
+        self._move_user_totals(None, credit)
         self._save_with_event(credit, amounts_changed=True)
         return credit
 
@@ -178,6 +191,8 @@ class StoreCreditLedger:
         amounts_changed = any(updated[a] != credit[a] for a in AMOUNTS)
         if updated != credit:
             updated["updated_at"] = self.now
+        self._ensure_user_totals()
+        self._move_user_totals(credit, updated)
         self._save_with_event(updated, amounts_changed)
         return updated
 
@@ -188,7 +203,10 @@ class StoreCreditLedger:
             raise errors.validation_failed(
                 {"amount_used": ["is greater than zero. Can not delete store credit."]}
             )
-        self.store.put(CREDIT, credit_id, {**credit, "deleted_at": self.now})
+        deleted = {**credit, "deleted_at": self.now}
+        self._ensure_user_totals()
+        self._move_user_totals(credit, deleted)
+        self.store.put(CREDIT, credit_id, deleted)
 
     # -- rules -------------------------------------------------------------------------
 
@@ -225,7 +243,7 @@ class StoreCreditLedger:
     def _save_with_event(self, credit: dict[str, Any], amounts_changed: bool) -> None:
         """Spree's `after_save :store_event`: one `allocation` event, rewritten on changes."""
         if amounts_changed:
-            self.store.put(CREDIT, credit["id"], credit)  # counted in the user's total
+            self.store.put(CREDIT, credit["id"], credit)
             event_id = credit["event_ids"][0] if credit["event_ids"] else None
             event = self.store.get(EVENT, event_id) if event_id else None
             if event is None:
@@ -251,17 +269,61 @@ class StoreCreditLedger:
         self.store.put(CREDIT, credit["id"], credit)
 
     def _user_total(self, credit: Mapping[str, Any]) -> Decimal:
-        """`user.total_available_store_credit` in the credit's currency."""
-        return sum(
-            (
-                amount_remaining(c)
-                for c in self.store.all(CREDIT)
-                if c["user_id"] == credit["user_id"]
-                and c["currency"] == credit["currency"]
-                and c["deleted_at"] is None
-            ),
-            ZERO,
+        """`user.total_available_store_credit` in the credit's currency (this credit counted,
+        as `_move_user_totals` has run)."""
+        found = self.store.get(USER_TOTAL, _user_key(credit))
+        return Decimal(found["amount"]) if found else ZERO
+
+    def _move_user_totals(
+        self, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
+    ) -> None:
+        """Take a credit's old remaining amount out of its (user, currency) total and put its
+        new one in; a deleted credit counts in none."""
+        changes = _remaining_by_user(((before, -1), (after, 1)))
+        for key, (credit, change) in changes.items():
+            if change != ZERO or self.store.get(USER_TOTAL, key) is None:
+                self._add_to_user_total(key, credit, change)
+
+    def _add_to_user_total(self, key: str, credit: Mapping[str, Any], change: Decimal) -> None:
+        found = self.store.get(USER_TOTAL, key)
+        total = Decimal(found["amount"]) if found else ZERO
+        self.store.put(
+            USER_TOTAL,
+            key,
+            {
+                "user_id": credit["user_id"],
+                "currency": credit["currency"],
+                "amount": str(total + change),
+            },
         )
+
+    def _ensure_user_totals(self) -> None:
+        """Before a write: build the running totals once if the tenant has none yet (state
+        saved before they existed); afterwards only the marker record is read."""
+        if self.store.get(LAYOUT, LAYOUT_ID) is not None:
+            return
+        totals = _remaining_by_user((credit, 1) for credit in self.store.all(CREDIT))
+        for key, (credit, total) in totals.items():
+            self._add_to_user_total(key, credit, total)
+        self.store.put(LAYOUT, LAYOUT_ID, {"version": 1})
+
+
+def _user_key(credit: Mapping[str, Any]) -> str:
+    """The id of a credit's (user, currency) total; values compared as stored, as before."""
+    return json.dumps([credit["user_id"], credit["currency"]])
+
+
+def _remaining_by_user(
+    signed: Iterable[tuple[Mapping[str, Any] | None, int]],
+) -> dict[str, tuple[Mapping[str, Any], Decimal]]:
+    """Signed sums of live credits' remaining amounts per (user, currency) key, each with a
+    credit of that key (for its user id and currency), in the order given."""
+    sums: dict[str, tuple[Mapping[str, Any], Decimal]] = {}
+    for credit, sign in signed:
+        if credit is not None and credit["deleted_at"] is None:
+            key = _user_key(credit)
+            sums[key] = (credit, sums.get(key, (credit, ZERO))[1] + sign * amount_remaining(credit))
+    return sums
 
 
 def _permitted(attributes: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,191 @@
+"""Running user totals: a write reads O(1) records, and each (user, currency) total stays the
+sum of the remaining amounts of that user's live credits (`total_available_store_credit`)."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from flask import Flask
+
+from mockserver.errors import ApiError
+from mockserver.store import Store, TenantStore
+from mockserver.vendors.spree import VENDOR, models
+from mockserver.vendors.spree.models import (
+    CREDIT,
+    LAYOUT,
+    LAYOUT_ID,
+    USER_TOTAL,
+    StoreCreditLedger,
+    amount_remaining,
+)
+from tests.vendors.spree.conftest import CREDITS, bearer, issue_token, new_credit
+
+FIXTURES = Path(models.__file__).parent / "fixtures" / "demo.yaml"
+NOW = datetime(2024, 3, 1, 12, 30, 45, 123456, tzinfo=UTC)
+
+
+@pytest.fixture
+def tenant() -> Iterator[TenantStore]:
+    store = Store()
+    try:
+        with store.transaction() as tx:
+            tenant = tx.tenant("spree:test_user_totals")
+            models.seed(tenant, yaml.safe_load(FIXTURES.read_text()), NOW)
+            yield tenant
+    finally:
+        store.close()
+
+
+def fresh_total(store: TenantStore, user_id: Any, currency: Any) -> Decimal:
+    """The total as the ledger used to compute it: a scan over every credit."""
+    return sum(
+        (
+            amount_remaining(c)
+            for c in store.all(CREDIT)
+            if c["user_id"] == user_id and c["currency"] == currency and c["deleted_at"] is None
+        ),
+        Decimal("0"),
+    )
+
+
+def allocation(store: TenantStore, credit: Mapping[str, Any]) -> dict[str, Any]:
+    return store.get(models.EVENT, credit["event_ids"][0])
+
+
+def test_totals_equal_a_fresh_scan_after_many_mixed_operations(tenant: TenantStore) -> None:
+    ledger = StoreCreditLedger(tenant, NOW)
+    rng = random.Random(20240301)
+    live: list[str] = ["1"]
+    refused = 0
+    for _ in range(300):
+        amount = Decimal(rng.randint(1, 50000)) / 100
+        change = {
+            "amount": amount,
+            "amount_used": Decimal(rng.randint(0, 3)) * amount / 8,
+            "amount_authorized": Decimal(rng.randint(0, 3)) * amount / 8,
+        }
+        where = {"user_id": rng.choice(["1", "2"]), "currency": rng.choice(["USD", "EUR"])}
+        try:
+            action = rng.random()
+            if action < 0.4 or not live:
+                credit = ledger.create(
+                    {"category_id": "1", "type_id": "1", "created_by_id": "2", "store_id": "1"}
+                    | where
+                    | change
+                )
+                live.append(credit["id"])
+                reallocated = True
+            elif action < 0.85:
+                before = ledger.get(rng.choice(live))
+                credit = ledger.update(before["id"], rng.choice([change, where, change | where]))
+                reallocated = any(credit[a] != before[a] for a in models.AMOUNTS)
+            else:
+                credit_id = rng.choice(live)
+                ledger.delete(credit_id)
+                live.remove(credit_id)
+                reallocated = False
+        except ApiError:
+            refused += 1  # validation, or a used credit cannot be deleted: nothing written
+            continue
+        if reallocated:
+            # The event just (re)written carries exactly the string the old scan produced.
+            expected = fresh_total(tenant, credit["user_id"], credit["currency"])
+            assert allocation(tenant, credit)["user_total_amount"] == str(expected)
+    assert refused > 0
+    totals = tenant.all(USER_TOTAL)
+    assert {(t["user_id"], t["currency"]) for t in totals} <= {
+        (u, c) for u in ("1", "2") for c in ("USD", "EUR")
+    }
+    for total in totals:
+        assert Decimal(total["amount"]) == fresh_total(tenant, total["user_id"], total["currency"])
+
+
+def test_state_without_totals_gets_them_from_one_scan_on_the_first_write(
+    tenant: TenantStore,
+) -> None:
+    """State saved before running totals: no USER_TOTAL records and no layout marker."""
+    ledger = StoreCreditLedger(tenant, NOW)
+    ledger.create(new_credit(amount=20, amount_used=5)["store_credit"])
+    assert tenant.delete(USER_TOTAL, json.dumps(["1", "USD"]))
+    assert tenant.delete(LAYOUT, LAYOUT_ID)
+    assert tenant.all(USER_TOTAL) == [] and tenant.all(LAYOUT) == []
+
+    credit = StoreCreditLedger(tenant, NOW).create(new_credit(amount=1)["store_credit"])
+
+    # 100 (demo credit) + 15 remaining + 1
+    assert allocation(tenant, credit)["user_total_amount"] == "116.00"
+    assert [(t["user_id"], t["currency"], t["amount"]) for t in tenant.all(USER_TOTAL)] == [
+        ("1", "USD", "116.00")
+    ]
+
+
+class DecodeCounter:
+    """Counts the records `TenantStore.get`/`all` decode (the cost that grew with the ledger)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        real_get, real_all = TenantStore.get, TenantStore.all
+
+        def get(store: TenantStore, kind: str, record_id: str) -> Any:
+            found = real_get(store, kind, record_id)
+            self.count += found is not None
+            return found
+
+        def all_(store: TenantStore, kind: str) -> list[dict[str, Any]]:
+            found = real_all(store, kind)
+            self.count += len(found)
+            return found
+
+        monkeypatch.setattr(TenantStore, "get", get)
+        monkeypatch.setattr(TenantStore, "all", all_)
+
+    def during(self, action: Callable[[], Any]) -> int:
+        self.count = 0
+        action()
+        return self.count
+
+
+def decoded_per_write(
+    make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch, history: int
+) -> list[int]:
+    """Records decoded by one create, update and delete after `history` earlier credits of
+    the same user and currency."""
+    client = make_app(vendors=[VENDOR]).test_client()
+    auth = bearer(issue_token(client, client_id=f"test_scaling_{history}"))
+    for _ in range(history):
+        assert client.post(CREDITS, json=new_credit(), headers=auth).status_code == 201
+    counter = DecodeCounter(monkeypatch)
+    created: list[str] = []
+
+    def create() -> None:
+        response = client.post(CREDITS, json=new_credit(), headers=auth)
+        created.append(response.get_json()["data"]["id"])
+
+    counts = [
+        counter.during(create),
+        counter.during(
+            lambda: client.patch(
+                f"{CREDITS}/{created[0]}", json={"store_credit": {"amount": 200}}, headers=auth
+            )
+        ),
+        counter.during(lambda: client.delete(f"{CREDITS}/{created[0]}", headers=auth)),
+    ]
+    monkeypatch.undo()
+    return counts
+
+
+def test_a_write_decodes_the_same_records_however_many_credits(
+    make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    short = decoded_per_write(make_app, monkeypatch, history=5)
+    long = decoded_per_write(make_app, monkeypatch, history=200)
+    assert short == long, f"decoded per write grew with the ledger: {short} -> {long}"
+    assert max(long) <= 12
