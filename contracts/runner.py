@@ -20,7 +20,7 @@ from contracts.auth import Authenticator, AuthError, schemathesis_provider
 from contracts.config import Settings
 from contracts.results import Outcome, RunResult, VendorResult
 from contracts.target import HttpTarget, InProcessTarget, Limiter, RequestBudgetExceeded, Target
-from contracts.vendors import Api, Request, VendorProfile, registry
+from contracts.vendors import Api, Request, VendorProfile, positive_data_statuses, registry
 
 IN_PROCESS_URL = "http://localhost"
 STATE_CHANGING = ["POST", "PUT", "PATCH", "DELETE"]
@@ -93,7 +93,24 @@ def default_app() -> Any:
     return create_app(MockConfig())
 
 
-def schemathesis_config(settings: Settings) -> Any:
+def business_refusal_operations(profile: VendorProfile) -> list[dict[str, Any]]:
+    """Per-operation Schemathesis settings: the vendor's business refusals of valid data.
+
+    One `[[operations]]` entry per operationId, so the extra statuses apply to that operation
+    only and `positive_data_acceptance` stays strict everywhere else.
+    """
+    return [
+        {
+            "include-operation-id": [operation_id],
+            "checks": {
+                "positive_data_acceptance": {"expected-statuses": positive_data_statuses(extra)}
+            },
+        }
+        for operation_id, extra in sorted(profile.business_refusals.items())
+    ]
+
+
+def schemathesis_config(settings: Settings, profile: VendorProfile | None = None) -> Any:
     from schemathesis.config import SchemathesisConfig
 
     phases = {
@@ -111,6 +128,7 @@ def schemathesis_config(settings: Settings) -> Any:
         "request-timeout": settings.request_timeout,
         "continue-on-failure": True,
         "checks": {name: {"enabled": False} for name in settings.exclude_checks},
+        "operations": business_refusal_operations(profile) if profile else [],
     }
     if settings.seed is not None:
         data["seed"] = settings.seed
@@ -126,7 +144,7 @@ def load_schema(
 
     _compat.install()
     schema = schemathesis.openapi.from_path(
-        spec_path(profile), config=schemathesis_config(settings)
+        spec_path(profile), config=schemathesis_config(settings, profile)
     )
     if target.app is not None:
         schema.app = target.app

@@ -9,7 +9,7 @@ against these tables only, so they never name a vendor.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
@@ -103,6 +103,19 @@ class Ledger(Protocol):
         """The cleanup request for an object a successful POST to `path` created, if any."""
 
 
+# What `positive_data_acceptance` accepts for schema-valid data on an operation that has
+# business refusals: success, missing credentials, an id that does not exist (any more), a
+# conflict; then the operation's own refusal statuses are added. Every other operation keeps
+# Schemathesis' default. The repository's `schemathesis.toml` says the same to stock
+# Schemathesis; a test keeps the two equal.
+POSITIVE_DATA_STATUSES = ("2xx", "401", "404", "409")
+
+
+def positive_data_statuses(extra: tuple[str, ...]) -> list[str]:
+    """The full `expected-statuses` of an operation whose vendor refuses with `extra`."""
+    return sorted(set(POSITIVE_DATA_STATUSES) | set(extra))
+
+
 @dataclass(frozen=True)
 class CredentialOption:
     """One way to authenticate: the environment variables it needs and how to use them."""
@@ -124,6 +137,9 @@ class VendorProfile:
     invariants: Callable[[Any], Iterator[str]]
     ledger: Ledger
     public_paths: tuple[str, ...] = field(default=())
+    # operationId -> statuses the vendor answers to schema-valid data it refuses for a
+    # business reason no schema can express (see `business_refusals` in each vendor module).
+    business_refusals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def owns(self, path: str) -> bool:
         return path.startswith(self.path_prefixes)

@@ -24,6 +24,14 @@ from contracts.vendors.examples import values_named
 LOYALTY = "/api/external/customer-loyalty"
 MONEY = ("availablePoints", "creditedPoints", "pendingPoints", "storeCreditBalance", "spentAmount")
 
+# Schema-valid requests Appstle refuses for business reasons (operationId -> extra statuses
+# for `positive_data_acceptance`): removing or redeeming more points than the customer has
+# available, or redeeming with an inactive rule, answers 400.
+BUSINESS_REFUSALS = {
+    "removePoints": ("400",),
+    "redeemPoints": ("400",),
+}
+
 
 def envelope(status: int, body: Any) -> str | None:
     if not isinstance(body, dict) or not isinstance(body.get("error"), str):
@@ -118,4 +126,5 @@ PROFILE = VendorProfile(
     envelope=envelope,
     invariants=invariants,
     ledger=AppstleLedger(),
+    business_refusals=BUSINESS_REFUSALS,
 )

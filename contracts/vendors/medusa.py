@@ -29,6 +29,14 @@ TYPES_BY_STATUS = {
     500: {"unknown_error", "database_error"},
 }
 
+# Schema-valid requests Medusa refuses for business reasons (operationId -> extra statuses
+# for `positive_data_acceptance`): a second account for the same (customer_id, currency_code)
+# is a 400 duplicate; a debit larger than the balance is a 400 "insufficient balance".
+BUSINESS_REFUSALS = {
+    "createStoreCreditAccount": ("400",),
+    "debitStoreCreditAccount": ("400",),
+}
+
 
 def envelope(status: int, body: Any) -> str | None:
     if not isinstance(body, dict) or not isinstance(body.get("message"), str):
@@ -141,4 +149,5 @@ PROFILE = VendorProfile(
     envelope=envelope,
     invariants=invariants,
     ledger=MedusaLedger(),
+    business_refusals=BUSINESS_REFUSALS,
 )

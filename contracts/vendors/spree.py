@@ -37,6 +37,16 @@ FALLBACK_CREATE = {
     }
 }
 
+# Schema-valid requests Spree refuses for business reasons (operationId -> extra statuses for
+# `positive_data_acceptance`): model validations that depend on stored data answer 422 -
+# an unknown user/category/type/store id, amount_used above amount, deleting a credit that
+# has already been used.
+BUSINESS_REFUSALS = {
+    "createStoreCredit": ("422",),
+    "updateStoreCredit": ("422",),
+    "deleteStoreCredit": ("422",),
+}
+
 
 def envelope(status: int, body: Any) -> str | None:
     if not isinstance(body, dict) or not isinstance(body.get("error"), str):
@@ -183,4 +193,5 @@ PROFILE = VendorProfile(
     envelope=envelope,
     invariants=invariants,
     ledger=SpreeLedger(),
+    business_refusals=BUSINESS_REFUSALS,
 )
