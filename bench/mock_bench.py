@@ -188,16 +188,29 @@ class MedusaCredit(Write):
     def _auth(self) -> dict[str, str]:
         return {"Authorization": self.headers["Authorization"]}
 
+    def _transactions(self, base: str) -> list[dict[str, Any]]:
+        """Every transaction of the account, through the public API, page by page."""
+        found: list[dict[str, Any]] = []
+        while True:
+            page = expect(
+                base,
+                "GET",
+                f"/admin/store-credit-accounts/{self.account}/transactions"
+                f"?fields=type,note&limit=500&offset={len(found)}",
+                headers=self._auth(),
+            )
+            found += page["transactions"]
+            if not page["transactions"] or len(found) >= page["count"]:
+                return found
+
     def ledger(self, base: str) -> Ledger:
         account = expect(
             base, "GET", f"/admin/store-credit-accounts/{self.account}", headers=self._auth()
         )["store_credit_account"]
         writes = [
             t
-            for t in tenant_records(base, f"medusa:{self.KEY}", "transaction")
-            if t.get("account_id") == self.account
-            and t.get("type") == "credit"
-            and t.get("note") == "bench"
+            for t in self._transactions(base)
+            if t.get("type") == "credit" and t.get("note") == "bench"
         ]
         return Ledger(Decimal(str(account["balance"])), len(writes))
 
