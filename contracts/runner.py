@@ -9,6 +9,7 @@ for a live view), runs the scenario checks, and cleans up what it created.
 from __future__ import annotations
 
 import importlib.resources
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -153,7 +154,10 @@ def load_schema(
     if settings.read_only:
         schema = schema.exclude(method=STATE_CHANGING)
     if settings.include_path:
-        schema = schema.include(path_regex=settings.include_path)
+        # An exclude, not `include(path_regex=...)`: with per-operation config Schemathesis
+        # already holds an include-everything filter, and includes are alternatives.
+        wanted = re.compile(settings.include_path)
+        schema = schema.exclude(func=lambda ctx: not wanted.search(ctx.operation.path))
     return schema
 
 

@@ -72,3 +72,13 @@ def test_refusals_reach_only_their_operations(vendor):
             default = default or statuses
             assert statuses == default and "400" not in statuses and "422" not in statuses
     assert seen == set(profile.business_refusals), "a table names an operationId the spec lacks"
+
+
+def test_include_path_still_selects_with_per_operation_config():
+    # Per-operation config gives Schemathesis an include-everything filter; `--include-path`
+    # must still narrow the run (the planted-bug tests rely on it).
+    profile = PROFILES["medusa"]
+    settings = Settings(vendors=("medusa",), include_path=r"^/admin/store-credit-accounts$")
+    schema = load_schema(profile, settings, InProcessTarget(app=None), StaticHeader("X", "y"))
+    labels = sorted(result.ok().label for result in schema.get_all_operations())
+    assert labels == ["GET /admin/store-credit-accounts", "POST /admin/store-credit-accounts"]
