@@ -6,12 +6,12 @@ Two kinds:
   They stay silent (return True = "not applicable") for paths no known vendor owns, so they do
   not disturb a user's other Schemathesis runs.
 - scenario checks (`Scenario`s below): explicit multi-call sequences for ledger arithmetic,
-  idempotency, tenant isolation and refusals, which need a before and an after.
+  idempotency, tenant isolation, refusals and deletion, which need a before and an after.
 """
 
 from __future__ import annotations
 
-from contracts.checks import envelope, idempotency, isolation, ledger, refusal
+from contracts.checks import deletion, envelope, idempotency, isolation, ledger, refusal
 from contracts.checks.scenario import Scenario
 
 RESPONSE_CHECKS = ("vendor_error_envelope", "ledger_invariants")
@@ -22,6 +22,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     idempotency.idempotency,
     isolation.tenant_isolation,
     refusal.refused_request_changes_nothing,
+    deletion.deleted_stays_deleted,
 )
 
 __all__ = ["RESPONSE_CHECKS", "SCENARIOS", "envelope", "ledger"]

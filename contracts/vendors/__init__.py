@@ -99,6 +99,12 @@ class Ledger(Protocol):
     def cleanup(self, handle: str) -> Request | None:
         """The request that removes the object, where the API allows it."""
 
+    def listing(self) -> Request | None:
+        """A list request that shows a fresh object of this identity (newest first), if any."""
+
+    def listed(self, body: Any, handle: str) -> bool:
+        """Whether a `listing` answer shows the object."""
+
     def created_by(self, path: str, body: Any) -> Request | None:
         """The cleanup request for an object a successful POST to `path` created, if any."""
 

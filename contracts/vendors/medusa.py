@@ -129,6 +129,12 @@ class MedusaLedger:
     def created_by(self, path: str, body: Any) -> Request | None:
         return None
 
+    def listing(self) -> Request | None:
+        return None  # only needed for objects the API can delete
+
+    def listed(self, body: Any, handle: str) -> bool:
+        return False
+
 
 PROFILE = VendorProfile(
     name="medusa",

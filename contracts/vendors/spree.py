@@ -168,6 +168,15 @@ class SpreeLedger:
     def cleanup(self, handle: str) -> Request | None:
         return Request("DELETE", f"{CREDITS}/{handle}", label=f"DELETE {ITEM}")
 
+    def listing(self) -> Request | None:
+        return Request("GET", CREDITS, params={"sort": "-id", "per_page": 100})
+
+    def listed(self, body: Any, handle: str) -> bool:
+        data = body.get("data") if isinstance(body, dict) else None
+        return isinstance(data, list) and any(
+            isinstance(item, dict) and str(item.get("id")) == handle for item in data
+        )
+
     def created_by(self, path: str, body: Any) -> Request | None:
         data = body.get("data") if isinstance(body, dict) else None
         if path != CREDITS or not isinstance(data, dict) or "id" not in data:
