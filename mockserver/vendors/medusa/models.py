@@ -7,10 +7,6 @@ carries the two running sums (`credits`, `debits`, decimal strings), updated in 
 transaction together with the transaction record, and each account's transactions are a kind
 of their own (`transaction:<account id>`). Records are plain JSON documents in a
 `TenantStore`; this module knows nothing of HTTP.
-
-State written before this layout (every transaction under one `transaction` kind, no sums on
-accounts) still reads correctly, and the first write to such a tenant converts it once
-(`Ledger._ensure_layout`), as it does for a freshly seeded tenant's lookup records.
 """
 
 from __future__ import annotations
@@ -28,16 +24,12 @@ from mockserver.store import TenantStore
 from mockserver.vendors.medusa.errors import invalid_data, js_string, not_found
 
 ACCOUNT = "account"
-TRANSACTION = "transaction"  # the old single kind; now only `transactions_kind(account_id)`
 CUSTOMER = "customer"
 USER = "user"
 API_KEY = "api_key"
 # Lookups that keep account creation O(1): by code, and by (customer, currency).
 ACCOUNT_CODE = "account_code"
 CUSTOMER_ACCOUNT = "customer_account"
-# Present once a tenant has the running sums and lookups above (see `Ledger._ensure_layout`).
-LAYOUT = "ledger_layout"
-LAYOUT_ID = "running-totals"
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -65,7 +57,7 @@ def new_ulid(store: TenantStore, now: datetime) -> str:
 
 def transactions_kind(account_id: str) -> str:
     """The record kind holding one account's transactions, oldest first."""
-    return f"{TRANSACTION}:{account_id}"
+    return f"transaction:{account_id}"
 
 
 def _customer_key(customer_id: str, currency_code: str) -> str:
@@ -106,18 +98,8 @@ class Totals:
         return Totals(self.credits, self.debits + amount)
 
     @classmethod
-    def of(cls, transactions: Iterable[dict[str, Any]]) -> Totals:
-        """A fresh sum over transactions, in their order (the definition of the totals)."""
-        totals = cls()
-        for trx in transactions:
-            totals = totals.add(trx["type"], Decimal(trx["amount"]))
-        return totals
-
-    @classmethod
-    def stored(cls, account: dict[str, Any]) -> Totals | None:
-        """The running sums kept on an account record, if it has them."""
-        if "credits" not in account:
-            return None
+    def stored(cls, account: dict[str, Any]) -> Totals:
+        """The running sums kept on an account record."""
         return cls(Decimal(account["credits"]), Decimal(account["debits"]))
 
     def store_on(self, account: dict[str, Any]) -> None:
@@ -139,7 +121,6 @@ class Ledger:
 
     def __init__(self, store: TenantStore) -> None:
         self.store = store
-        self._layout_ready = False
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -156,26 +137,18 @@ class Ledger:
         return self.store.get(CUSTOMER, customer_id) if customer_id else None
 
     def transactions(self, account_id: str) -> list[dict[str, Any]]:
-        """One account's transactions, oldest first (old-layout ones before the rest)."""
-        legacy = [t for t in self.store.all(TRANSACTION) if t["account_id"] == account_id]
-        return legacy + self.store.all(transactions_kind(account_id))
+        """One account's transactions, oldest first."""
+        return self.store.all(transactions_kind(account_id))
 
     def totals(self, account_ids: Iterable[str] | None = None) -> dict[str, Totals]:
-        """Credits and debits per existing account (all of them by default).
-
-        Read from the account records; an account without sums (old layout, or seeded with
-        no transactions) is summed over its transactions instead.
-        """
+        """Credits and debits per existing account (all of them by default), read from the
+        account records rather than summed, so a page of accounts costs one read each."""
         if account_ids is None:
             accounts = self.accounts()
         else:
             found = (self.store.get(ACCOUNT, i) for i in dict.fromkeys(account_ids))
             accounts = [a for a in found if a is not None]
-        return {a["id"]: self._totals_of(a) for a in accounts}
-
-    def _totals_of(self, account: dict[str, Any]) -> Totals:
-        stored = Totals.stored(account)
-        return stored if stored is not None else Totals.of(self.transactions(account["id"]))
+        return {a["id"]: Totals.stored(a) for a in accounts}
 
     # -- writes ---------------------------------------------------------------------------
 
@@ -189,7 +162,6 @@ class Ledger:
         """One account per (customer, currency); currency kept exactly as sent."""
         if not currency_code:
             raise invalid_data("Currency code is required to create a store credit account")
-        self._ensure_layout()
         if customer_id is not None and self.store.get(
             CUSTOMER_ACCOUNT, _customer_key(customer_id, currency_code)
         ):
@@ -208,10 +180,19 @@ class Ledger:
             "updated_at": stamp,
             "deleted_at": None,
         }
+        self.add_account(record)
+        return record
+
+    def add_account(self, record: dict[str, Any]) -> None:
+        """Store a new account with zero sums and its lookup records, without business checks
+        (seeding uses it directly), so every account is found by code and (customer, currency)
+        without a scan."""
         Totals().store_on(record)
         self.store.put(ACCOUNT, record["id"], record)
-        self._index(record)
-        return record
+        self.store.put(ACCOUNT_CODE, record["code"], {"account_id": record["id"]})
+        if record["customer_id"] is not None:
+            key = _customer_key(record["customer_id"], record["currency_code"])
+            self.store.put(CUSTOMER_ACCOUNT, key, {"account_id": record["id"]})
 
     def credit(
         self, account_id: str, amount: Decimal, note: str | None, actor: Actor, now: datetime
@@ -234,7 +215,8 @@ class Ledger:
         now: datetime,
         transaction_id: str | None = None,
     ) -> dict[str, Any]:
-        """Write one ledger entry without business checks (seeding uses it directly)."""
+        """Write one ledger entry without business checks (seeding uses it directly); a
+        fixture entry whose account does not exist is still listed under its `account_id`."""
         account = self.store.get(ACCOUNT, account_id)
         return self._write_transaction(
             account, account_id, kind, amount, note, actor, now, transaction_id
@@ -267,9 +249,8 @@ class Ledger:
             "deleted_at": None,
         }
         if account is not None:
-            # Summed before the record is stored (an account without sums yet is summed over
-            # its transactions), in the order a fresh sum takes: identical Decimals.
-            self._totals_of(account).add(kind, Decimal(record["amount"])).store_on(account)
+            # Added in the order a fresh sum takes, so the Decimals are identical to one.
+            Totals.stored(account).add(kind, Decimal(record["amount"])).store_on(account)
             self.store.put(ACCOUNT, account_id, account)
         self.store.put(transactions_kind(account_id), record["id"], record)
         return record
@@ -284,9 +265,8 @@ class Ledger:
         now: datetime,
     ) -> dict[str, Any]:
         check_amount(amount)
-        self._ensure_layout()
         account = self.account(account_id)
-        if kind == "debit" and amount > self._totals_of(account).balance:
+        if kind == "debit" and amount > Totals.stored(account).balance:
             raise invalid_data("Insufficient balance")
         self._write_transaction(account, account_id, kind, amount, note or "", actor, now)
         return account
@@ -297,35 +277,6 @@ class Ledger:
             code = "SC-" + "-".join(chars[i : i + 4] for i in range(0, 16, 4))
             if self.store.get(ACCOUNT_CODE, code) is None:
                 return code
-
-    # -- layout ---------------------------------------------------------------------------
-
-    def _index(self, account: dict[str, Any]) -> None:
-        self.store.put(ACCOUNT_CODE, account["code"], {"account_id": account["id"]})
-        if account["customer_id"] is not None:
-            key = _customer_key(account["customer_id"], account["currency_code"])
-            self.store.put(CUSTOMER_ACCOUNT, key, {"account_id": account["id"]})
-
-    def _ensure_layout(self) -> None:
-        """Before a write: give a tenant that lacks them the running sums and lookups.
-
-        Runs once per tenant (a seeded tenant on its first write, or state saved by an older
-        version): moves old-layout transactions to their account's kind, sums every account
-        afresh and indexes codes and (customer, currency) pairs. Later writes only check the
-        marker record.
-        """
-        if self._layout_ready or self.store.get(LAYOUT, LAYOUT_ID) is not None:
-            self._layout_ready = True
-            return
-        for trx in self.store.all(TRANSACTION):
-            self.store.put(transactions_kind(trx["account_id"]), trx["id"], trx)
-            self.store.delete(TRANSACTION, trx["id"])
-        for account in self.accounts():
-            Totals.of(self.store.all(transactions_kind(account["id"]))).store_on(account)
-            self.store.put(ACCOUNT, account["id"], account)
-            self._index(account)
-        self.store.put(LAYOUT, LAYOUT_ID, {"version": 1})
-        self._layout_ready = True
 
 
 def check_amount(amount: Decimal) -> None:

@@ -7,14 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from mockserver.store import TenantStore
-from mockserver.vendors.medusa.models import (
-    ACCOUNT,
-    CUSTOMER,
-    Actor,
-    Ledger,
-    iso,
-    to_decimal,
-)
+from mockserver.vendors.medusa.models import CUSTOMER, Actor, Ledger, iso, to_decimal
 
 _EPOCH = "2025-01-01T00:00:00.000Z"
 
@@ -24,7 +17,8 @@ def _moment(text: str | None) -> datetime:
 
 
 def seed(store: TenantStore, fixtures: Mapping[str, Any]) -> None:
-    """Customers, accounts and their transactions; balances follow from the transactions."""
+    """Customers, accounts and their transactions, written through the ledger so a seeded
+    tenant has the same running sums and lookup records as one built by API calls."""
     users = fixtures.get("users") or [{"id": "user_unknown"}]
     default_actor = Actor("user", users[0]["id"])
     for customer in fixtures.get("customers", []):
@@ -47,11 +41,10 @@ def seed(store: TenantStore, fixtures: Mapping[str, Any]) -> None:
                 "deleted_at": None,
             },
         )
+    ledger = Ledger(store)
     for account in fixtures.get("accounts", []):
         stamp = iso(_moment(account.get("created_at")))
-        store.put(
-            ACCOUNT,
-            account["id"],
+        ledger.add_account(
             {
                 "id": account["id"],
                 "currency_code": account["currency_code"],
@@ -61,9 +54,8 @@ def seed(store: TenantStore, fixtures: Mapping[str, Any]) -> None:
                 "created_at": stamp,
                 "updated_at": stamp,
                 "deleted_at": None,
-            },
+            }
         )
-    ledger = Ledger(store)
     for trx in fixtures.get("transactions", []):
         actor = Actor(
             trx.get("reference", "user"), trx.get("reference_id", default_actor.reference_id)

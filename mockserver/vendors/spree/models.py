@@ -7,7 +7,7 @@ vendor's `ApiError`s (`errors.validation_failed`, `errors.not_found`), moto-styl
 Each allocation event records the user's total available store credit in its currency. So
 that a write costs the same however many credits exist, that total is kept as a running value
 per (user, currency) (`USER_TOTAL` records), moved in the same transaction as the credit it
-changes; state saved before these records existed gets them from one scan on its first write.
+changes.
 """
 
 from __future__ import annotations
@@ -30,10 +30,8 @@ STORE = "store"
 CATEGORY = "store_credit_category"
 CREDIT_TYPE = "store_credit_type"
 # Running `user.total_available_store_credit`: the remaining amounts of a user's live credits
-# in one currency, one record per (user, currency); the LAYOUT record says they are complete.
+# in one currency, one record per (user, currency).
 USER_TOTAL = "user_store_credit_total"
-LAYOUT = "ledger_layout"
-LAYOUT_ID = "user-totals"
 
 # Request attribute -> (record kind it names, errors key), in Rails' validation order.
 REFERENCES = {
@@ -169,7 +167,6 @@ class StoreCreditLedger:
             **given,
         }
         self._validate(draft)
-        self._ensure_user_totals()
         credit = {
             "id": str(self.store.next_id(CREDIT)),
             **_stored(draft),
@@ -191,7 +188,6 @@ class StoreCreditLedger:
         amounts_changed = any(updated[a] != credit[a] for a in AMOUNTS)
         if updated != credit:
             updated["updated_at"] = self.now
-        self._ensure_user_totals()
         self._move_user_totals(credit, updated)
         self._save_with_event(updated, amounts_changed)
         return updated
@@ -204,7 +200,6 @@ class StoreCreditLedger:
                 {"amount_used": ["is greater than zero. Can not delete store credit."]}
             )
         deleted = {**credit, "deleted_at": self.now}
-        self._ensure_user_totals()
         self._move_user_totals(credit, deleted)
         self.store.put(CREDIT, credit_id, deleted)
 
@@ -297,16 +292,6 @@ class StoreCreditLedger:
             },
         )
 
-    def _ensure_user_totals(self) -> None:
-        """Before a write: build the running totals once if the tenant has none yet (state
-        saved before they existed); afterwards only the marker record is read."""
-        if self.store.get(LAYOUT, LAYOUT_ID) is not None:
-            return
-        totals = _remaining_by_user((credit, 1) for credit in self.store.all(CREDIT))
-        for key, (credit, total) in totals.items():
-            self._add_to_user_total(key, credit, total)
-        self.store.put(LAYOUT, LAYOUT_ID, {"version": 1})
-
 
 def _user_key(credit: Mapping[str, Any]) -> str:
     """The id of a credit's (user, currency) total; values compared as stored, as before."""
@@ -388,7 +373,8 @@ def _sort_value(credit: Mapping[str, Any], name: str) -> Any:
 
 def seed(store: TenantStore, fixtures: Mapping[str, Any], now: datetime) -> None:
     """Fill a new tenant: reference records keep their fixture ids; store credits are created
-    through the ledger (ids from 1, validated, each with its allocation event)."""
+    through the ledger (ids from 1, validated, each with its allocation event and counted in
+    its user's running total), so a seeded tenant is laid out as one built by API calls."""
     stamp = timestamp(now)
     for key, kind in (
         ("users", USER),

@@ -3,7 +3,6 @@ sum of the remaining amounts of that user's live credits (`total_available_store
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -20,8 +19,6 @@ from mockserver.store import Store, TenantStore
 from mockserver.vendors.spree import VENDOR, models
 from mockserver.vendors.spree.models import (
     CREDIT,
-    LAYOUT,
-    LAYOUT_ID,
     USER_TOTAL,
     StoreCreditLedger,
     amount_remaining,
@@ -106,25 +103,6 @@ def test_totals_equal_a_fresh_scan_after_many_mixed_operations(tenant: TenantSto
     }
     for total in totals:
         assert Decimal(total["amount"]) == fresh_total(tenant, total["user_id"], total["currency"])
-
-
-def test_state_without_totals_gets_them_from_one_scan_on_the_first_write(
-    tenant: TenantStore,
-) -> None:
-    """State saved before running totals: no USER_TOTAL records and no layout marker."""
-    ledger = StoreCreditLedger(tenant, NOW)
-    ledger.create(new_credit(amount=20, amount_used=5)["store_credit"])
-    assert tenant.delete(USER_TOTAL, json.dumps(["1", "USD"]))
-    assert tenant.delete(LAYOUT, LAYOUT_ID)
-    assert tenant.all(USER_TOTAL) == [] and tenant.all(LAYOUT) == []
-
-    credit = StoreCreditLedger(tenant, NOW).create(new_credit(amount=1)["store_credit"])
-
-    # 100 (demo credit) + 15 remaining + 1
-    assert allocation(tenant, credit)["user_total_amount"] == "116.00"
-    assert [(t["user_id"], t["currency"], t["amount"]) for t in tenant.all(USER_TOTAL)] == [
-        ("1", "USD", "116.00")
-    ]
 
 
 class DecodeCounter:
