@@ -32,7 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--base-url", help="test a running server instead of the in-process mock")
     run.add_argument("--max-examples", type=int, help="generated cases per operation and phase")
     run.add_argument("--seed", type=int, help="make data generation reproducible")
-    run.add_argument("--workers", type=int, help="concurrent Schemathesis workers")
+    run.add_argument("--workers", type=int, help="concurrent Schemathesis workers (threads)")
+    run.add_argument(
+        "--processes",
+        type=int,
+        help="vendors tested at once, one process each (default: one per CPU core)",
+    )
     run.add_argument(
         "--report", dest="reports", action="append", help="junit:PATH or html:PATH (repeatable)"
     )

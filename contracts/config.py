@@ -33,6 +33,7 @@ class Settings:
     max_examples: int = 25
     seed: int | None = None
     workers: int = 1
+    processes: int | None = None  # vendors tested at once; None: one per CPU core
     reports: tuple[str, ...] = ()
     max_requests: int | None = None
     rate_limit: float | None = None
@@ -77,6 +78,8 @@ class Settings:
                 raise ConfigError(f"report {report!r} must be junit:PATH or html:PATH")
         if self.max_examples < 1 or self.workers < 1:
             raise ConfigError("max-examples and workers must be at least 1")
+        if self.processes is not None and self.processes < 1:
+            raise ConfigError("processes must be at least 1")
         if self.max_requests is not None and self.max_requests < 1:
             raise ConfigError("max-requests must be at least 1")
         if self.rate_limit is not None and self.rate_limit <= 0:
@@ -90,7 +93,7 @@ def parse(name: str, raw: Any) -> Any:
         return VENDORS if items in (["all"], []) else tuple(items)
     if name in ("reports", "phases", "exclude_checks"):
         return tuple(_items(raw))
-    if name in ("max_examples", "workers", "max_requests", "seed"):
+    if name in ("max_examples", "workers", "max_requests", "seed", "processes"):
         try:
             return int(raw)
         except (TypeError, ValueError):

@@ -19,7 +19,9 @@ def summary(result: RunResult, out: TextIO) -> None:
     failures = sum(len(v.failures) for v in result.vendors)
     errors = sum(len(v.errors) for v in result.vendors)
     cases = sum(v.cases for v in result.vendors)
-    seconds = sum(v.seconds for v in result.vendors)
+    seconds = result.seconds
+    if seconds is None:
+        seconds = sum(v.seconds for v in result.vendors)
     seed = f", seed {result.seed}" if result.seed is not None else ""
     totals = f"{failures} failure(s), {errors} error(s), {cases} cases in {seconds:.1f}s{seed}"
     out.write(f"\n{verdict}: {totals}\n")

@@ -55,6 +55,7 @@ class VendorResult:
 class RunResult:
     vendors: list[VendorResult] = field(default_factory=list)
     seed: int | None = None
+    seconds: float | None = None  # wall time of the whole run (vendors may overlap)
 
     @property
     def ok(self) -> bool:

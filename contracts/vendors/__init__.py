@@ -9,6 +9,7 @@ against these tables only, so they never name a vendor.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -172,8 +173,9 @@ def walk(value: Any) -> Iterator[dict[str, Any]]:
             yield from walk(item)
 
 
+@functools.cache
 def registry() -> dict[str, VendorProfile]:
-    """Every known vendor, by name, in a stable order."""
+    """Every known vendor, by name, in a stable order (built once: checks ask per response)."""
     from contracts.vendors import appstle, medusa, spree
 
     return {profile.name: profile for profile in (appstle.PROFILE, medusa.PROFILE, spree.PROFILE)}

@@ -9,7 +9,7 @@ import pytest
 
 from contracts.cli import main
 from contracts.config import VENDORS, Settings
-from contracts.runner import run
+from contracts.runner import run, vendor_processes
 
 
 @pytest.mark.slow
@@ -69,3 +69,32 @@ def test_read_only_and_request_budget_over_http(contracts_mock_server):
     operations = {op for op, _check, _p, _f in vendor.rows()}
     assert operations and all(op.startswith("GET ") for op in operations)
     assert any("request budget of 30" in note for note in vendor.notes)
+
+
+def test_vendors_in_processes_report_like_one_process():
+    # The default run tests vendors side by side, one process each; results and live
+    # progress must come back for every vendor, in the order asked.
+    settings = Settings(
+        vendors=("spree", "appstle"),
+        phases=("examples",),
+        scenarios=False,
+        max_examples=2,
+        seed=3,
+        processes=2,
+        progress=False,
+    )
+    steps = []
+    result = run(settings, progress=steps.append)
+    assert [v.vendor for v in result.vendors] == ["spree", "appstle"]
+    assert result.ok, [(v.vendor, v.failures, v.errors) for v in result.vendors]
+    assert all(v.cases > 0 for v in result.vendors)
+    assert {step.vendor for step in steps if step.status != "started"} == {"spree", "appstle"}
+    assert result.seconds is not None and result.seconds > 0
+
+
+def test_shared_limits_and_given_apps_stay_in_one_process(contracts_mock_app):
+    assert vendor_processes(Settings(processes=2)) == 2
+    assert vendor_processes(Settings(processes=2), app=contracts_mock_app) == 1
+    assert vendor_processes(Settings(processes=2, max_requests=100)) == 1
+    assert vendor_processes(Settings(processes=2, rate_limit=5.0)) == 1
+    assert vendor_processes(Settings(processes=8, vendors=("medusa",))) == 1
