@@ -215,49 +215,52 @@ def vendor_processes(settings: Settings, app: Any = None) -> int:
 def _run_in_processes(
     settings: Settings, processes: int, progress: ProgressCallback | None
 ) -> list[VendorResult]:
-    import multiprocessing
     import threading
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ThreadPoolExecutor
 
-    context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
-    manager = context.Manager() if progress else None
-    queue = manager.Queue() if manager else None
-    relay = None
-    if queue is not None and progress is not None:
-        relay = threading.Thread(target=_relay, args=(queue, progress), daemon=True)
-        relay.start()
+    lock = threading.Lock()
+
+    def report(step: Progress) -> None:
+        if progress is not None:
+            with lock:
+                progress(step)
+
+    with ThreadPoolExecutor(processes) as pool:
+        futures = [
+            pool.submit(_vendor_process, settings, name, report) for name in settings.vendors
+        ]
+        return [future.result() for future in futures]
+
+
+def _vendor_process(settings: Settings, name: str, report: ProgressCallback) -> VendorResult:
+    """Run one vendor in `python -m contracts.worker`, relaying its progress."""
+    import pickle
+    import subprocess
+    import sys
+
+    from contracts import worker
+
+    child = subprocess.Popen(
+        [sys.executable, "-m", "contracts.worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    assert child.stdin is not None and child.stdout is not None
+    outcome = None
     try:
-        with ProcessPoolExecutor(processes, mp_context=context) as pool:
-            futures = {
-                name: pool.submit(_vendor_process, settings, name, queue)
-                for name in settings.vendors
-            }
-            results = []
-            for name, future in futures.items():
-                try:
-                    results.append(future.result())
-                except Exception as exc:  # the child died: say so instead of losing the vendor
-                    results.append(VendorResult(name, errors=[f"worker process failed: {exc}"]))
+        pickle.dump((settings, name), child.stdin)
+        child.stdin.close()
+        while (message := worker.receive(child.stdout)) is not None:
+            kind, value = message
+            if kind == "progress":
+                report(value)
+            elif kind == "result":
+                outcome = value
     finally:
-        if queue is not None:
-            queue.put(None)
-        if relay is not None:
-            relay.join(timeout=10)
-        if manager is not None:
-            manager.shutdown()
-    return results
-
-
-def _vendor_process(settings: Settings, name: str, queue: Any) -> VendorResult:
-    """One vendor's run in a worker process (module level, so `spawn` can find it)."""
-    one = settings.with_overrides({"vendors": (name,), "processes": 1})
-    result = run(one, progress=queue.put if queue is not None else None)
-    return result.vendors[0] if result.vendors else VendorResult(name, errors=["did not run"])
-
-
-def _relay(queue: Any, progress: ProgressCallback) -> None:
-    while (step := queue.get()) is not None:
-        progress(step)
+        code = child.wait()
+    if outcome is None:  # the child died: say so instead of losing the vendor
+        return VendorResult(name, errors=[f"worker process exited with status {code}"])
+    return outcome
 
 
 def run_vendor(

@@ -98,3 +98,23 @@ def test_shared_limits_and_given_apps_stay_in_one_process(contracts_mock_app):
     assert vendor_processes(Settings(processes=2, max_requests=100)) == 1
     assert vendor_processes(Settings(processes=2, rate_limit=5.0)) == 1
     assert vendor_processes(Settings(processes=8, vendors=("medusa",))) == 1
+
+
+@pytest.mark.slow
+def test_cli_passes_every_vendor_over_http(contracts_mock_server, capsys):
+    # The CI way: the mock as a service, every vendor, every phase and check, exit status 0.
+    code = main(
+        [
+            "run",
+            "--base-url",
+            contracts_mock_server,
+            "--max-examples",
+            "5",
+            "--seed",
+            "11",
+            "--quiet",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert all(f"== {vendor}:" in out for vendor in VENDORS)
