@@ -26,7 +26,6 @@ from openapi_core.validation.request.exceptions import (
     MissingRequiredRequestBody,
     ParameterValidationError,
     RequestBodyValidationError,
-    SecurityValidationError,
 )
 from openapi_core.validation.response import V30ResponseValidator
 from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
@@ -126,13 +125,37 @@ class _MemoizedSchemaValidators(SchemaValidatorsFactory):
         return validator
 
 
-class _CachedRequestValidator(V30RequestValidator):
+class _MemoizedPathFinding:
+    """openapi-core matches the URL against every path template of the spec on each call
+    (twice a request: request and response). The answer depends on method and URL alone."""
+
+    _PATHS_KEPT = 4096
+
+    def _find_path(self, request: Any) -> Any:
+        memo: dict[tuple[str, str, str], Any] = self.__dict__.setdefault("_path_memo", {})
+        key = (request.method, request.host_url, request.path)
+        found = memo.get(key)
+        if found is None:
+            found = super()._find_path(request)  # type: ignore[misc]
+            if len(memo) >= self._PATHS_KEPT:
+                memo.clear()
+            memo[key] = found
+        return found
+
+
+class _CachedRequestValidator(_MemoizedPathFinding, V30RequestValidator):
     schema_validators_factory = _MemoizedSchemaValidators(
         V30RequestValidator.schema_validators_factory
     )
 
+    def _get_security(self, parameters: Any, operation: Any) -> dict[str, str]:
+        """Credentials are the vendor authenticator's job, done before validation. Judged
+        again here they would cost time, and a failure would make openapi-core skip the
+        parameters and body altogether."""
+        return {}
 
-class _CachedResponseValidator(V30ResponseValidator):
+
+class _CachedResponseValidator(_MemoizedPathFinding, V30ResponseValidator):
     schema_validators_factory = _MemoizedSchemaValidators(
         V30ResponseValidator.schema_validators_factory
     )
@@ -214,8 +237,6 @@ def _resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
 
 
 def _problems_from(error: Exception) -> Iterator[Problem]:
-    if isinstance(error, SecurityValidationError):
-        return  # credentials are the vendor authenticator's job, checked before this
     cause = error.__cause__
     if isinstance(error, MissingRequiredParameter):
         yield Problem(
