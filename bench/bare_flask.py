@@ -9,9 +9,10 @@ validation and state.
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from flask import Flask, Response
+
+from mockserver.cli import run_gunicorn
 
 # A fixed answer of about the size of the mock's Appstle customer body, built once.
 ANSWER = (
@@ -35,36 +36,13 @@ def create_app() -> Flask:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from gunicorn.app.base import BaseApplication
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args(argv)
-    app = create_app()
-
-    class _Server(BaseApplication):  # type: ignore[misc]
-        # The same settings as mockserver/cli.py, so the two differ only in the app.
-        def load_config(self) -> None:
-            settings: dict[str, Any] = {
-                "bind": f"{args.host}:{args.port}",
-                "workers": args.workers,
-                "threads": args.threads,
-                "worker_class": "gthread",
-                "preload_app": True,
-                "accesslog": None,
-                "loglevel": "warning",
-                "timeout": 120,
-            }
-            for key, value in settings.items():
-                self.cfg.set(key, value)
-
-        def load(self) -> Any:
-            return app
-
-    _Server().run()
+    run_gunicorn(create_app(), args.host, args.port, args.workers, args.threads)
     return 0
 
 
