@@ -15,6 +15,12 @@ import jsonschema
 import yaml
 
 SCHEMA_FILE = "schema.yaml"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is 7x faster
+
+
+def read_yaml(path: Path) -> Any:
+    """A YAML file, parsed safely (specs, fixtures, fixture schemas); start-up reads many."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
 
 
 class FixtureError(ValueError):
@@ -55,7 +61,7 @@ def load_fixtures(folder: Path, schema: Mapping[str, Any]) -> dict[str, Any]:
     documents = []
     for path in files:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = read_yaml(path) or {}
         except yaml.YAMLError as exc:
             raise FixtureError(f"{path}: not valid YAML: {exc}") from None
         check_fixture(data, schema, str(path))

@@ -16,7 +16,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from openapi_core import Config, OpenAPI
 from openapi_core.casting.schemas.exceptions import CastError
 from openapi_core.datatypes import RequestParameters
@@ -33,9 +32,9 @@ from openapi_core.validation.schemas.factories import SchemaValidatorsFactory
 from werkzeug.datastructures import Headers
 
 from mockserver.errors import Problem
+from mockserver.fixtures import read_yaml
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is 7x faster
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -67,8 +66,7 @@ class VendorSpec:
 
     def __init__(self, file_name: str) -> None:
         self.path = spec_path(file_name)
-        text = self.path.read_text(encoding="utf-8")
-        self.document: dict[str, Any] = yaml.load(text, Loader=_YAML_LOADER)
+        self.document: dict[str, Any] = read_yaml(self.path)
         self.openapi = OpenAPI.from_dict(
             self.document,
             base_uri=self.path.as_uri(),

@@ -7,7 +7,7 @@ discovers them by walking that package, so adding a vendor never touches the cor
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -111,4 +111,3 @@ class Vendor:
     demo_credentials: tuple[str, ...]
     content_type: str = "application/json"
     reject_unknown_query: bool = False
-    curl_examples: tuple[str, ...] = field(default=())

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
+from mockserver.fixtures import SCHEMA_FILE, read_yaml
 from mockserver.vendor import Vendor
 from mockserver.vendors.medusa.auth import authenticate
 from mockserver.vendors.medusa.errors import MedusaErrors
@@ -17,7 +16,6 @@ from mockserver.vendors.medusa.routes import blueprint
 from mockserver.vendors.medusa.seed import seed
 
 _FIXTURES = Path(__file__).resolve().parent / "fixtures"
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is 7x faster
 
 VENDOR = Vendor(
     name="medusa",
@@ -29,9 +27,7 @@ VENDOR = Vendor(
     authenticate=authenticate,
     seed=seed,
     fixtures_dir=_FIXTURES,
-    fixture_schema=yaml.load(
-        (_FIXTURES / "schema.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER
-    ),
+    fixture_schema=read_yaml(_FIXTURES / SCHEMA_FILE),
     sandbox_pattern=r"sk_test_[A-Za-z0-9_]+",
     demo_credentials=(
         "POST /auth/user/emailpass {email: admin@example.com, password: supersecret} -> JWT "
@@ -40,9 +36,4 @@ VENDOR = Vendor(
         "HTTP Basic user sk_test_<anything> opens a fresh sandbox tenant",
     ),
     reject_unknown_query=True,
-    curl_examples=(
-        "curl -u sk_test_demo: http://localhost:8080/admin/store-credit-accounts",
-        "curl -u sk_test_demo: -H 'Content-Type: application/json' -d '{\"amount\": 10}' "
-        "http://localhost:8080/admin/store-credit-accounts/sc_acc_01JDEMQ0USD0000000000000AA/credit",
-    ),
 )

@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from mockserver.fixtures import SCHEMA_FILE, read_yaml
 from mockserver.store import TenantStore
 from mockserver.vendor import Vendor
 from mockserver.vendors.spree import models
@@ -17,7 +16,6 @@ from mockserver.vendors.spree.errors import SpreeErrors
 from mockserver.vendors.spree.routes import blueprint
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is 7x faster
 
 
 def seed(store: TenantStore, fixtures: Mapping[str, Any]) -> None:
@@ -34,9 +32,7 @@ VENDOR = Vendor(
     authenticate=authenticate,
     seed=seed,
     fixtures_dir=FIXTURES,
-    fixture_schema=yaml.load(
-        (FIXTURES / "schema.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER
-    ),
+    fixture_schema=read_yaml(FIXTURES / SCHEMA_FILE),
     sandbox_pattern=SANDBOX_PATTERN,
     demo_credentials=(
         "client_credentials: client_id=test_client client_secret=test_secret (demo store)",
@@ -44,11 +40,4 @@ VENDOR = Vendor(
         "any client_id matching test_[A-Za-z0-9_]+ with client_secret=test_secret: its own store",
     ),
     content_type="application/vnd.api+json",
-    curl_examples=(
-        "curl -s -X POST localhost:8000/spree_oauth/token -H 'Content-Type: application/json'"
-        ' -d \'{"grant_type":"client_credentials","client_id":"test_client",'
-        '"client_secret":"test_secret","scope":"admin"}\'',
-        "curl -s localhost:8000/api/v2/platform/store_credits?include=user"
-        " -H 'Authorization: Bearer <access_token>'",
-    ),
 )
