@@ -90,7 +90,12 @@ class AppstleLedger:
         ]
 
     def overdraft(self, handle: str, before: Snapshot) -> Request | None:
-        return None  # remove-points clamps at zero [I]; there is no refused overdraft to test
+        """Removing more points than are available is refused and changes nothing [I]."""
+        customer = int(handle) if handle.isdigit() else handle
+        too_many = float(before.get("availablePoints", Decimal(0)) + 1000)
+        return Request(
+            "POST", "/api/external/remove-points", {"customerId": customer, "points": too_many}
+        )
 
     def refused(self, handle: str) -> list[Request]:
         customer = int(handle) if handle.isdigit() else handle
