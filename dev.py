@@ -35,7 +35,8 @@ def ensure_venv() -> None:
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
-    _run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    # A current setuptools too: the packaging test builds a wheel offline with it.
+    _run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip", "setuptools>=77")
     _run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[dev]")
     STAMP.write_text(wanted)
 
