@@ -25,7 +25,8 @@ class _Error(Exception):
 
 
 def express_json_error(text: str) -> str | None:
-    """The message `express.json()` gives for `text`, or None when it parses fine."""
+    """The message `express.json()` gives for `text`, or None when it parses fine (or
+    nests too deep to scan here: the caller keeps its own reason then)."""
     stripped = text.lstrip(_WS)
     first = stripped[:1]
     if first not in ("{", "["):
@@ -34,6 +35,8 @@ def express_json_error(text: str) -> str | None:
         _Parser(text).parse()
     except _Error as exc:
         return exc.message
+    except RecursionError:
+        return None
     return None
 
 
