@@ -110,6 +110,15 @@ class Target(Protocol):
     ) -> Exchange: ...
 
 
+def _encode(headers: dict[str, str] | None, json_body: Any) -> tuple[dict[str, str], str | None]:
+    """The headers to send and the body as JSON text (with its content type, unless set)."""
+    sent = dict(headers or {})
+    if json_body is None:
+        return sent, None
+    sent.setdefault("Content-Type", "application/json")
+    return sent, json.dumps(json_body)
+
+
 def _url(base_url: str, path: str, params: dict[str, Any] | None) -> str:
     url = base_url.rstrip("/") + path
     return f"{url}?{urlencode(params, doseq=True)}" if params else url
@@ -135,11 +144,7 @@ class InProcessTarget:
         from werkzeug.test import Client
 
         self.limiter.take()
-        sent = dict(headers or {})
-        data = None
-        if json_body is not None:
-            data = json.dumps(json_body)
-            sent.setdefault("Content-Type", "application/json")
+        sent, data = _encode(headers, json_body)
         answer = Client(self.app).open(
             path, method=method, headers=sent, data=data, query_string=params or None
         )
@@ -178,11 +183,7 @@ class HttpTarget:
         params: dict[str, Any] | None = None,
     ) -> Exchange:
         self.limiter.take()
-        sent = dict(headers or {})
-        data = None
-        if json_body is not None:
-            data = json.dumps(json_body)
-            sent.setdefault("Content-Type", "application/json")
+        sent, data = _encode(headers, json_body)
         url = _url(self.base_url, path, params)
         answer = self._session.request(method, url, headers=sent, data=data, timeout=self.timeout)
         return Exchange(

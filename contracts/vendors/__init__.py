@@ -110,6 +110,23 @@ class Ledger(Protocol):
         """The cleanup request for an object a successful POST to `path` created, if any."""
 
 
+class Undeletable:
+    """For a `Ledger` whose API cannot delete what the scenarios work on: nothing to clean up
+    after a run, and nothing for the deletion check to look for in a list."""
+
+    def cleanup(self, handle: str) -> Request | None:
+        return None
+
+    def listing(self) -> Request | None:
+        return None
+
+    def listed(self, body: Any, handle: str) -> bool:
+        return False
+
+    def created_by(self, path: str, body: Any) -> Request | None:
+        return None
+
+
 # What `positive_data_acceptance` accepts for schema-valid data on an operation that has
 # business refusals: success, missing credentials, an id that does not exist (any more), a
 # conflict; then the operation's own refusal statuses are added. Every other operation keeps

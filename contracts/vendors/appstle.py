@@ -15,6 +15,7 @@ from contracts.vendors import (
     Move,
     Request,
     Snapshot,
+    Undeletable,
     VendorProfile,
     decimal,
     walk,
@@ -47,8 +48,11 @@ def invariants(body: Any) -> Iterator[str]:
                 yield f"{name} is negative ({item[name]}); a balance never goes below zero"
 
 
-class AppstleLedger:
-    """Customers are seeded in every tenant; the suite picks one the spec's examples name."""
+class AppstleLedger(Undeletable):
+    """Customers are seeded in every tenant; the suite picks one the spec's examples name.
+
+    Seeded customers stay: Appstle has no way to delete a customer or undo a credit.
+    """
 
     owned_objects = False
 
@@ -108,18 +112,6 @@ class AppstleLedger:
                 {"customerId": customer, "customerEmail": "both@example.com", "points": 3},
             ),
         ]
-
-    def cleanup(self, handle: str) -> Request | None:
-        return None  # seeded customers stay; Appstle has no way to undo a credit
-
-    def created_by(self, path: str, body: Any) -> Request | None:
-        return None
-
-    def listing(self) -> Request | None:
-        return None  # only needed for objects the API can delete
-
-    def listed(self, body: Any, handle: str) -> bool:
-        return False
 
 
 PROFILE = VendorProfile(

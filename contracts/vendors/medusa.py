@@ -14,6 +14,7 @@ from contracts.vendors import (
     Move,
     Request,
     Snapshot,
+    Undeletable,
     VendorProfile,
     decimal,
     walk,
@@ -73,8 +74,11 @@ def _emailpass(email: str, password: str):
     return fetch
 
 
-class MedusaLedger:
-    """Each run opens its own customer-less account (those are not limited to one per currency)."""
+class MedusaLedger(Undeletable):
+    """Each run opens its own customer-less account (those are not limited to one per currency).
+
+    The plugin has no delete for accounts.
+    """
 
     owned_objects = True
 
@@ -122,18 +126,6 @@ class MedusaLedger:
             self._op(handle, "credit", {"amount": 5, "foo": "bar"}),
             self._op(handle, "debit", {}),
         ]
-
-    def cleanup(self, handle: str) -> Request | None:
-        return None  # the plugin has no delete for accounts
-
-    def created_by(self, path: str, body: Any) -> Request | None:
-        return None
-
-    def listing(self) -> Request | None:
-        return None  # only needed for objects the API can delete
-
-    def listed(self, body: Any, handle: str) -> bool:
-        return False
 
 
 PROFILE = VendorProfile(
