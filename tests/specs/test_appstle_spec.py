@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.specs.specdoc import resolve
+
 SPEC = Path(__file__).resolve().parents[2] / "specs" / "appstle-loyalty.yaml"
 
 # Customer loyalty object (200 of add-points / add-credits): field -> (type, format or None).
@@ -104,15 +106,6 @@ REDEEM_RULE_TYPES = [
 @pytest.fixture(scope="module")
 def spec() -> dict[str, Any]:
     return yaml.safe_load(SPEC.read_text(encoding="utf-8"))
-
-
-def resolve(spec: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = spec
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
 
 
 def body_schema(spec: dict[str, Any], path: str, method: str = "post") -> dict[str, Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +12,8 @@ import yaml
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 
-SPECS_DIR = Path(__file__).resolve().parents[2] / "specs"
+from tests.specs.specdoc import load, resolve
+
 SPEC_FILES = [
     "appstle-loyalty.yaml",
     "medusa-store-credit.yaml",
@@ -22,19 +22,6 @@ SPEC_FILES = [
 METHODS = ("get", "post", "put", "patch", "delete")
 OPERATION_ID = re.compile(r"^[a-z][a-zA-Z0-9]+$")
 SCHEMA_NAME = re.compile(r"^[A-Z][A-Za-z0-9]+$")
-
-
-def load(name: str) -> dict[str, Any]:
-    return yaml.safe_load((SPECS_DIR / name).read_text(encoding="utf-8"))
-
-
-def resolve(spec: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = spec
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
 
 
 def operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:

@@ -15,6 +15,8 @@ import pytest
 import yaml
 from openapi_schema_validator import OAS30Validator
 
+from tests.specs.specdoc import resolve
+
 SPEC = Path(__file__).resolve().parents[2] / "specs" / "spree-platform-store-credits.yaml"
 CREDITS = "/api/v2/platform/store_credits"
 
@@ -144,15 +146,6 @@ INCLUDABLE = [
 @pytest.fixture(scope="module")
 def spec() -> dict[str, Any]:
     return yaml.safe_load(SPEC.read_text(encoding="utf-8"))
-
-
-def resolve(spec: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = spec
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
 
 
 def schema_validator(spec: dict[str, Any], schema: dict[str, Any]) -> OAS30Validator:
