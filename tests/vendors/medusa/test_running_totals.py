@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from mockserver.errors import ApiError
-from mockserver.store import Store, TenantStore
+from mockserver.store import Store
 from mockserver.vendors.medusa import VENDOR
 from mockserver.vendors.medusa.models import (
     ACCOUNT,
@@ -20,6 +20,7 @@ from mockserver.vendors.medusa.models import (
     Totals,
 )
 from tests.vendors.medusa.conftest import ACCOUNTS, DEMO_ACCOUNT, basic
+from tests.vendors.recordcount import DecodeCounter
 
 NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)
 ADMIN = Actor("user", "user_01TEST")
@@ -75,32 +76,6 @@ def test_seeded_accounts_count_in_the_duplicate_check(medusa: Any, key: dict[str
     assert "already exists" in response.get_json()["message"]
     account = medusa.get(f"{ACCOUNTS}/{DEMO_ACCOUNT}", headers=key).get_json()
     assert account["store_credit_account"]["balance"] == 75.5
-
-
-class DecodeCounter:
-    """Counts the records `TenantStore.get`/`all` decode (the cost that grew with the ledger)."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.count = 0
-        real_get, real_all = TenantStore.get, TenantStore.all
-
-        def get(store: TenantStore, kind: str, record_id: str) -> Any:
-            found = real_get(store, kind, record_id)
-            self.count += found is not None
-            return found
-
-        def all_(store: TenantStore, kind: str) -> list[dict[str, Any]]:
-            found = real_all(store, kind)
-            self.count += len(found)
-            return found
-
-        monkeypatch.setattr(TenantStore, "get", get)
-        monkeypatch.setattr(TenantStore, "all", all_)
-
-    def during(self, action: Any) -> int:
-        self.count = 0
-        action()
-        return self.count
 
 
 def decoded_per_write(make_app: Any, monkeypatch: pytest.MonkeyPatch, history: int) -> list[int]:

@@ -23,6 +23,7 @@ from mockserver.vendors.spree.models import (
     StoreCreditLedger,
     amount_remaining,
 )
+from tests.vendors.recordcount import DecodeCounter
 from tests.vendors.spree.conftest import CREDITS, bearer, issue_token, new_credit
 
 FIXTURES = Path(models.__file__).parent / "fixtures" / "demo.yaml"
@@ -103,32 +104,6 @@ def test_totals_equal_a_fresh_scan_after_many_mixed_operations(tenant: TenantSto
     }
     for total in totals:
         assert Decimal(total["amount"]) == fresh_total(tenant, total["user_id"], total["currency"])
-
-
-class DecodeCounter:
-    """Counts the records `TenantStore.get`/`all` decode (the cost that grew with the ledger)."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.count = 0
-        real_get, real_all = TenantStore.get, TenantStore.all
-
-        def get(store: TenantStore, kind: str, record_id: str) -> Any:
-            found = real_get(store, kind, record_id)
-            self.count += found is not None
-            return found
-
-        def all_(store: TenantStore, kind: str) -> list[dict[str, Any]]:
-            found = real_all(store, kind)
-            self.count += len(found)
-            return found
-
-        monkeypatch.setattr(TenantStore, "get", get)
-        monkeypatch.setattr(TenantStore, "all", all_)
-
-    def during(self, action: Callable[[], Any]) -> int:
-        self.count = 0
-        action()
-        return self.count
 
 
 def decoded_per_write(
