@@ -1,10 +1,11 @@
 """The request pipeline every vendor request goes through, in order:
 
-route -> transaction -> body -> auth and tenant -> faults -> spec validation -> idempotency
--> handler -> response validation -> commit (or rollback on any error) -> journal.
+route -> credentials and tenant, faults (a short read transaction) -> body -> spec validation
+-> the handler's transaction: idempotency, handler, journal, commit (any error rolls back)
+-> response validation (before the commit in strict mode).
 
 Each step either passes or raises the vendor's own `ApiError`, so bad input never reaches a
-handler and never changes state.
+handler and never changes state, and only the handler's transaction holds the write lock.
 """
 
 from __future__ import annotations
