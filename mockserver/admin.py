@@ -138,14 +138,51 @@ def export_state() -> Response:
         return _json({"tenants": {name: tx.export_tenant(name) for name in names}})
 
 
+_STATE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["tenants"],
+    "properties": {
+        "tenants": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "required": ["vendor"],
+                "properties": {
+                    "vendor": {"type": "string"},
+                    "records": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["id", "data"],
+                                "properties": {
+                                    "id": {"type": "string"},
+                                    "data": {"type": "object"},
+                                },
+                            },
+                        },
+                    },
+                    "sequences": {"type": "object", "additionalProperties": {"type": "integer"}},
+                },
+            },
+        }
+    },
+}
+
+
 @blueprint.put("/state")
 def import_state() -> Response:
+    """Replace the tenants named in a `GET /state` export (others are left alone)."""
     body = _body()
+    try:
+        jsonschema.validate(body, _STATE_SCHEMA)
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "(top level)"
+        return _error(400, f"state at {where}: {exc.message} (send what GET /__admin/state gave)")
     known = {v.name for v in _pipeline().vendors}
-    if not isinstance(body, dict) or not isinstance(body.get("tenants"), dict):
-        return _error(400, 'send {"tenants": {...}} as produced by GET /__admin/state')
     for name, dump in body["tenants"].items():
-        if not isinstance(dump, dict) or dump.get("vendor") not in known:
+        if dump["vendor"] not in known:
             return _error(400, f"tenant {name!r}: 'vendor' must be one of {sorted(known)}")
     with _pipeline().store.transaction(write=True) as tx:
         for name, dump in body["tenants"].items():

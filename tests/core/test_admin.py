@@ -97,3 +97,14 @@ def test_admin_token(make_app: Any) -> None:
     assert client.get("/__admin/health").status_code == 401
     assert client.get("/__admin/health", headers={"X-Admin-Token": "s3cret"}).status_code == 200
     assert client.get("/toy/items", headers=KEY).status_code == 200  # vendor API unaffected
+
+
+def test_import_rejects_a_malformed_dump_and_changes_nothing(toy: Any) -> None:
+    names(toy)
+    before = toy.get("/__admin/state").get_json()
+    bad = {"tenants": {"toy:demo": {"vendor": "toy", "records": {"item": [{"id": 1}]}}}}
+    response = toy.put("/__admin/state", json=bad)
+    assert response.status_code == 400
+    assert "records/item/0" in response.get_json()["error"]
+    assert toy.put("/__admin/state", data=b"{", content_type="application/json").status_code == 400
+    assert toy.get("/__admin/state").get_json() == before
