@@ -73,6 +73,9 @@ class VendorSpec:
             config=Config(
                 request_validator_cls=_CachedRequestValidator,
                 response_validator_cls=_CachedResponseValidator,
+                # The shipped specs are checked by openapi-spec-validator in the test suite;
+                # checking them again at every start-up would cost a third of a second.
+                spec_validator_cls=None,
             ),
         )
         self.server_url = _first_server_url(self.document)
