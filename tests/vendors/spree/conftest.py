@@ -1,14 +1,34 @@
-"""A Spree-only mock server per test, and helpers to sign in to it."""
+"""A Spree-only mock server per test, helpers to sign in to it, and a seeded tenant for
+model tests that need no HTTP."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from mockserver.vendors.spree import VENDOR
+from mockserver.fixtures import read_yaml
+from mockserver.store import Store, TenantStore
+from mockserver.vendors.spree import VENDOR, models
+
+NOW = datetime(2024, 3, 1, 12, 30, 45, 123456, tzinfo=UTC)
+
+
+@pytest.fixture
+def tenant() -> Iterator[TenantStore]:
+    """The demo fixtures seeded into a fresh store, inside one open transaction."""
+    store = Store()
+    try:
+        with store.transaction() as tx:
+            tenant = tx.tenant("spree:model_tests")
+            models.seed(tenant, read_yaml(VENDOR.fixtures_dir / "demo.yaml"), NOW)
+            yield tenant
+    finally:
+        store.close()
+
 
 CREDITS = "/api/v2/platform/store_credits"
 

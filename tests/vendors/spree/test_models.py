@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from mockserver.errors import ApiError
-from mockserver.store import Store, TenantStore
-from mockserver.vendors.spree import models
+from mockserver.store import TenantStore
 from mockserver.vendors.spree.models import CreditQuery, StoreCreditLedger
-
-FIXTURES = Path(models.__file__).parent / "fixtures" / "demo.yaml"
-NOW = datetime(2024, 3, 1, 12, 30, 45, 123456, tzinfo=UTC)
-
-
-@pytest.fixture
-def tenant() -> Iterator[TenantStore]:
-    store = Store()
-    try:
-        with store.transaction() as tx:
-            tenant = tx.tenant("spree:test_models")
-            models.seed(tenant, yaml.safe_load(FIXTURES.read_text()), NOW)
-            yield tenant
-    finally:
-        store.close()
+from tests.vendors.spree.conftest import NOW
 
 
 @pytest.fixture

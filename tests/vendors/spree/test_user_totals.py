@@ -4,18 +4,15 @@ sum of the remaining amounts of that user's live credits (`total_available_store
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator, Mapping
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from flask import Flask
 
 from mockserver.errors import ApiError
-from mockserver.store import Store, TenantStore
+from mockserver.store import TenantStore
 from mockserver.vendors.spree import VENDOR, models
 from mockserver.vendors.spree.models import (
     CREDIT,
@@ -24,22 +21,7 @@ from mockserver.vendors.spree.models import (
     amount_remaining,
 )
 from tests.vendors.recordcount import DecodeCounter
-from tests.vendors.spree.conftest import CREDITS, bearer, issue_token, new_credit
-
-FIXTURES = Path(models.__file__).parent / "fixtures" / "demo.yaml"
-NOW = datetime(2024, 3, 1, 12, 30, 45, 123456, tzinfo=UTC)
-
-
-@pytest.fixture
-def tenant() -> Iterator[TenantStore]:
-    store = Store()
-    try:
-        with store.transaction() as tx:
-            tenant = tx.tenant("spree:test_user_totals")
-            models.seed(tenant, yaml.safe_load(FIXTURES.read_text()), NOW)
-            yield tenant
-    finally:
-        store.close()
+from tests.vendors.spree.conftest import CREDITS, NOW, bearer, issue_token, new_credit
 
 
 def fresh_total(store: TenantStore, user_id: Any, currency: Any) -> Decimal:
