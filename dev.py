@@ -51,7 +51,11 @@ def test(args: list[str]) -> int:
     ensure_venv()
     _run(BIN / "ruff", "check", ".")
     _run(BIN / "ruff", "format", "--check", ".")
-    return subprocess.run([str(BIN / "python"), "-m", "pytest", *args], cwd=ROOT).returncode
+    # Both cores by default; tests against one shared server (the real Medusa) form one xdist
+    # group, so they run in turn on one worker. `-n 0` (or any -n) overrides.
+    parallel = [] if any(a.startswith("-n") for a in args) else ["-n", "auto"]
+    command = [str(BIN / "python"), "-m", "pytest", *parallel, "--dist", "loadgroup", *args]
+    return subprocess.run(command, cwd=ROOT).returncode
 
 
 def main() -> int:

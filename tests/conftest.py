@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -9,6 +11,7 @@ import pytest
 from flask import Flask
 
 from mockserver import MockConfig, create_app
+from tests import realmedusa
 
 
 @pytest.fixture
@@ -36,3 +39,17 @@ def app(make_app: Callable[..., Flask]) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> Any:
     return app.test_client()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests against the real Medusa share one server and database: one xdist group, in turn."""
+    for item in items:
+        if item.get_closest_marker("real_medusa"):
+            item.add_marker(pytest.mark.xdist_group("real_medusa"))
+
+
+@pytest.fixture(scope="session")
+def real_medusa(worker_id: str) -> realmedusa.RealMedusa:
+    """The real Medusa server (setup.sh), its database reset once per test run."""
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"{worker_id}-{os.getpid()}"
+    return realmedusa.start(run_id)
