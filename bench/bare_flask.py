@@ -12,7 +12,8 @@ import argparse
 
 from flask import Flask, Response
 
-from mockserver.cli import run_gunicorn
+from mockserver.server import run_gunicorn
+from mockserver.startup import listen
 
 # A fixed answer of about the size of the mock's Appstle customer body, built once.
 ANSWER = (
@@ -42,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args(argv)
-    run_gunicorn(create_app(), args.host, args.port, args.workers, args.threads)
+    run_gunicorn(create_app(), listen(args.host, args.port), args.workers, args.threads)
     return 0
 
 

@@ -10,6 +10,7 @@ from flask import Flask, Response, g
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from mockserver import admin
+from mockserver.bodies import SizedBodies
 from mockserver.config import MockConfig
 from mockserver.errors import ApiError
 from mockserver.fixtures import load_fixtures
@@ -48,6 +49,7 @@ def create_app(config: MockConfig | None = None, vendors: list[Vendor] | None = 
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.wsgi_app = SizedBodies(app.wsgi_app, config.max_body_bytes)  # type: ignore[method-assign]
     app.extensions["mockserver"] = pipeline
     for vendor in vendors:
         app.register_blueprint(vendor.blueprint)

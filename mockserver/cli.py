@@ -4,21 +4,29 @@ file), printing where each vendor lives and the demo credentials."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
-from typing import Any
+from typing import NoReturn
 
+from mockserver import startup
 from mockserver.app import create_app, fixture_folder
 from mockserver.config import MockConfig
 from mockserver.fixtures import FixtureError, load_fixtures
 from mockserver.registry import discover_vendors
+from mockserver.server import TemporaryState, run_gunicorn
+from mockserver.startup import UsageError
 
 DEFAULT_PORT = 8080
 
 
+class _Parser(argparse.ArgumentParser):
+    """Option mistakes in one line (argparse would print the whole usage first)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="mockserver",
         description="Stateful, spec-validated mock of the Appstle Loyalty, Medusa store-credit "
         "and Spree Platform store-credit APIs, all on one port at their real paths.",
@@ -26,18 +34,31 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the mock (gunicorn)")
     serve.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default 8080)")
+    serve.add_argument(
+        "--port", type=startup.port_number, default=DEFAULT_PORT, help="port (default 8080)"
+    )
     serve.add_argument(
         "--state", metavar="PATH", help="SQLite file kept across restarts (default: fresh state)"
     )
     serve.add_argument("--fixtures", metavar="DIR", help="fixture folder: DIR/<vendor>/*.yaml")
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
-    serve.add_argument("--threads", type=int, default=8, help="threads per worker (default 8)")
+    serve.add_argument(
+        "--workers", type=startup.positive_int, default=1, help="worker processes (default 1)"
+    )
+    serve.add_argument(
+        "--threads", type=startup.positive_int, default=8, help="threads per worker (default 8)"
+    )
     serve.add_argument(
         "--vendor", action="append", dest="vendors", help="serve only this vendor (repeatable)"
     )
-    serve.add_argument("--token-ttl", type=int, default=7200, help="access token lifetime (s)")
+    serve.add_argument(
+        "--token-ttl", type=startup.positive_int, default=7200, help="access token lifetime (s)"
+    )
     serve.add_argument("--admin-token", help="require this token on /__admin (X-Admin-Token)")
+    serve.add_argument(
+        "--insecure-admin",
+        action="store_true",
+        help="serve the admin API without a token on a non-loopback --host (refused otherwise)",
+    )
     serve.add_argument(
         "--sandbox-pattern",
         action="append",
@@ -60,12 +81,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _config(args: argparse.Namespace, state_path: str) -> MockConfig:
-    patterns = {}
-    for item in args.sandbox_pattern:
-        vendor, sep, regex = item.partition("=")
-        if not sep:
-            raise SystemExit(f"--sandbox-pattern {item!r}: write it as VENDOR=REGEX")
-        patterns[vendor] = regex
+    """The server's configuration; every option checked first (`UsageError`)."""
+    everyone = discover_vendors()
+    try:
+        discover_vendors(tuple(args.vendors) if args.vendors else None)
+    except ValueError as exc:
+        raise UsageError("--vendor", str(exc)) from None
+    startup.check_quirks(args.quirk, everyone)
+    patterns = startup.sandbox_patterns(args.sandbox_pattern, everyone)
+    if args.fixtures is not None:
+        startup.check_fixture_root(args.fixtures, everyone)
     return MockConfig(
         state_path=state_path,
         fixtures_dir=args.fixtures,
@@ -89,66 +114,50 @@ def banner(config: MockConfig, host: str, port: int) -> str:
     return "\n".join(lines)
 
 
-def run_gunicorn(app: Any, host: str, port: int, workers: int, threads: int) -> None:
-    """Serve a WSGI app under gunicorn: threaded workers forked from a preloaded app, so start-up
-    work (specs, fixtures) is done once. The benchmark's bare-Flask baseline runs through this
-    too, so the two differ only in the app."""
-    from gunicorn.app.base import BaseApplication
-
-    class _Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            settings: dict[str, Any] = {
-                "bind": f"{host}:{port}",
-                "workers": workers,
-                "threads": threads,
-                "worker_class": "gthread",
-                "preload_app": True,
-                "accesslog": None,
-                "loglevel": "warning",
-                "timeout": 120,
-            }
-            for key, value in settings.items():
-                self.cfg.set(key, value)
-
-        def load(self) -> Any:
-            return app
-
-    _Server().run()
-
-
 def serve(args: argparse.Namespace) -> int:
-    temporary = None
-    if args.state is None:
-        temporary = tempfile.TemporaryDirectory(prefix="mockserver-")
-        state_path = os.path.join(temporary.name, "state.sqlite3")
-    else:
-        state_path = args.state
-    config = _config(args, state_path)
+    """Check every option, build the app, listen, and only then print the banner and serve.
+    Gunicorn forks its workers inside `run_gunicorn`: they leave through this function too."""
+    temporary = TemporaryState() if args.state is None else None
+    listener = None
     try:
+        if args.state is not None:
+            startup.check_state_file(args.state)
+        config = _config(args, args.state or temporary.path)
+        warning = startup.check_admin_exposure(args.host, args.admin_token, args.insecure_admin)
         app = create_app(config)  # built once, before forking: bad fixtures fail here
-    except (FixtureError, ValueError) as exc:
-        print(f"mockserver: {exc}", file=sys.stderr)
-        return 2
-
-    print(banner(config, args.host, args.port), flush=True)
-    try:
-        run_gunicorn(app, args.host, args.port, args.workers, args.threads)
+        if warning:
+            print(f"mockserver: {warning}", file=sys.stderr, flush=True)
+        listener = startup.listen(args.host, args.port)
+        print(banner(config, args.host, listener.getsockname()[1]), flush=True)
+        run_gunicorn(app, listener, args.workers, args.threads)
+    except (UsageError, FixtureError) as exc:
+        return _refuse(exc)
     finally:
+        if listener is not None:
+            listener.close()
         if temporary is not None:
-            temporary.cleanup()
+            temporary.remove()  # by the master only: workers leave it to the master
     return 0
 
 
 def check_fixtures(args: argparse.Namespace) -> int:
-    for vendor in discover_vendors():
-        folder = fixture_folder(vendor, args.fixtures)
-        try:
+    vendors = discover_vendors()
+    try:
+        if args.fixtures is not None:
+            startup.check_fixture_root(args.fixtures, vendors)
+        for vendor in vendors:
+            folder = fixture_folder(vendor, args.fixtures)
             load_fixtures(folder, vendor.fixture_schema)
-        except FixtureError as exc:
-            print(f"mockserver: {exc}", file=sys.stderr)
-            return 2
-        print(f"{vendor.name}: {folder} ok")
+            print(f"{vendor.name}: {folder} ok")
+    except (UsageError, FixtureError) as exc:
+        return _refuse(exc)
     return 0
+
+
+def _refuse(error: Exception) -> int:
+    """Print a start-up mistake as one line (YAML errors span several) and give exit code 2."""
+    print(f"mockserver: {' '.join(str(error).split())}", file=sys.stderr)
+    return 2
 
 
 def main(argv: list[str] | None = None) -> int:

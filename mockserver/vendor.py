@@ -7,7 +7,7 @@ discovers them by walking that package, so adding a vendor never touches the cor
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -95,6 +95,8 @@ class Vendor:
     - `sandbox_pattern`: regex of credentials that open their own fresh tenant.
     - `demo_credentials`: lines printed at start-up and shown by the admin API.
     - `reject_unknown_query`: answer undeclared query parameters as `unknown` problems.
+    - `quirks`: the real-server defects this vendor can reproduce on request (`--quirk NAME`),
+      each name with one line saying what it does.
     """
 
     name: str
@@ -111,3 +113,4 @@ class Vendor:
     demo_credentials: tuple[str, ...]
     content_type: str = "application/json"
     reject_unknown_query: bool = False
+    quirks: Mapping[str, str] = field(default_factory=dict, hash=False)
