@@ -3,9 +3,9 @@
 Tests marked `real_medusa` get it through the session fixture `real_medusa` (tests/conftest.py).
 The server is one store with one database, so those tests run in one xdist group, one after
 another, and its store-credit tables are emptied once per test run (the first test to need it
-does it, under a file lock shared by the xdist workers). Where it lives follows setup.sh's own variables:
-`MEDUSA_REAL_ROOT`, `MEDUSA_PORT`, `MEDUSA_PGPORT`, so a developer can keep a second copy on
-other ports while the tests use theirs.
+does it, under a file lock shared by the xdist workers). Where it lives follows setup.sh's own
+variables `MEDUSA_REAL_ROOT`, `MEDUSA_PORT`, `MEDUSA_PGPORT`, so a developer can keep a second
+copy on other ports while the tests use theirs.
 """
 
 from __future__ import annotations
