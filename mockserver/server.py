@@ -11,6 +11,7 @@ import tempfile
 from typing import Any
 
 from gunicorn import util
+from gunicorn.app.base import BaseApplication
 from gunicorn.http import errors
 from gunicorn.workers.gthread import ThreadWorker
 
@@ -65,8 +66,6 @@ def run_gunicorn(app: Any, listener: socket.socket, workers: int, threads: int) 
     from a preloaded app, so start-up work (specs, fixtures) is done once. Gunicorn takes the
     socket over (and closes it). The benchmark's bare-Flask baseline runs through this too,
     so the two differ only in the app."""
-    from gunicorn.app.base import BaseApplication
-
     descriptor = listener.detach()
 
     class _Server(BaseApplication):  # type: ignore[misc]

@@ -148,7 +148,10 @@ def listen(host: str, port: int) -> socket.socket:
     try:
         return socket.create_server((host, port), family=family, backlog=2048)
     except OSError as exc:
-        flag = "--host" if exc.errno in (errno.EADDRNOTAVAIL, socket.EAI_NONAME) else "--port"
-        value = host if flag == "--host" else str(port)
-        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        # create_server re-raises with the address in the message; name-lookup failures have
+        # negative numbers (EAI_*), the rest are errno values with a plain reason.
+        code = exc.errno or 0
+        reason = os.strerror(code) if code > 0 else "no such host"
+        on_host = code < 0 or code == errno.EADDRNOTAVAIL
+        flag, value = ("--host", host) if on_host else ("--port", port)
         raise UsageError(flag, f"{value}: cannot listen on {host}:{port}: {reason}") from None
