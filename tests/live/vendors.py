@@ -9,6 +9,8 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
+from tests.vendors.spree.conftest import new_credit
+
 APPSTLE_CREDIT = "/api/external/add-credits"
 APPSTLE_CUSTOMER = "/api/external/customer-loyalty?customerId=1001"
 MEDUSA_ACCOUNT = "/admin/store-credit-accounts/sc_acc_01JDEMQ0USD0000000000000AA"
@@ -41,14 +43,4 @@ def spree_headers(base: str, sandbox: str) -> dict[str, str]:
 
 def spree_credit(amount: Any) -> dict[str, Any]:
     """A valid Spree create body for the demo user 1."""
-    return {
-        "store_credit": {
-            "user_id": "1",
-            "category_id": "1",
-            "type_id": "1",
-            "created_by_id": "2",
-            "store_id": "1",
-            "currency": "USD",
-            "amount": amount,
-        }
-    }
+    return new_credit(amount=amount)
