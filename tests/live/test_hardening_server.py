@@ -253,6 +253,10 @@ def test_a_request_line_over_the_limit_is_a_json_414(server: ServerProcess) -> N
         b"NOT A REQUEST\r\n\r\n",
         b"GET / HTTP/9.9\r\nHost: x\r\n\r\n",
         b"GET / HTTP/1.1\r\n:x\r\n\r\n",
+        # a chunked body that breaks off into garbage: refused whole, never parsed in part
+        b"POST /api/external/add-credits HTTP/1.1\r\nHost: x\r\nX-API-Key: apst_test_bad_chunk\r\n"
+        b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b'1f\r\n{"customerId":1001,"credits":5}\r\nzz\r\n',
     ],
 )
 def test_a_malformed_request_is_a_json_400(server: ServerProcess, request_bytes: bytes) -> None:
