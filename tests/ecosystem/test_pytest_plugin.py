@@ -6,15 +6,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-USER_CONFTEST = '''
+USER_CONFTEST = """
 import pytest
 
 @pytest.fixture(scope="session")
 def contracts_mock_options():
     return {"vendors": ("appstle", "medusa")}
-'''
+"""
 
-USER_TESTS = '''
+USER_TESTS = """
 import json
 import urllib.error
 import urllib.request
@@ -78,7 +78,7 @@ def test_each_test_gets_fresh_state(contracts_mock_server):
 def test_the_app_fixture(contracts_mock_app):
     answer = contracts_mock_app.test_client().get("/__admin/health")
     assert answer.status_code == 200
-'''
+"""
 
 
 def test_user_fixtures_options_and_no_leftover_files(tmp_path: Path) -> None:
