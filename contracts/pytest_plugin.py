@@ -51,6 +51,11 @@ class MockServer(str):
         server.app = app
         return server
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as the plain URL: settings holding it cross to vendor processes, the app
+        stays behind."""
+        return (str, (str(self),))
+
     @property
     def url(self) -> str:
         return str(self)
