@@ -306,6 +306,7 @@ def test_discount_codes_are_unique_and_deterministic(demo_fixtures: dict[str, An
 
 def test_reward_status_filter(ledger: Ledger) -> None:
     ledger.redeem_points(DEMO, 1)
+
     def codes(status: str) -> list[str]:
         return [r["discountCode"][:13] for r in ledger.customer_loyalty(DEMO, status)["rewards"]]
 
