@@ -196,12 +196,12 @@ class Ledger:
         note: str | None = None,
         earn_rule_id: int | None = None,
     ) -> dict:
-        amount = _points(points)
+        amount = checked_points(points)
         _check_note(note)
         customer = self._find_for_write(ref)
-        customer["availablePoints"] = _add(customer["availablePoints"], amount)
-        customer["creditedPoints"] = _add(customer["creditedPoints"], amount)
-        self._log(customer, amount, "POINTS", "CREDIT", "ADJUSTMENT", note, earn_rule_id)
+        customer["availablePoints"] = add_amount(customer["availablePoints"], amount)
+        customer["creditedPoints"] = add_amount(customer["creditedPoints"], amount)
+        self.log(customer, amount, "POINTS", "CREDIT", "ADJUSTMENT", note, earn_rule_id)
         return self._save_and_view(customer)
 
     def remove_points(
@@ -211,11 +211,11 @@ class Ledger:
         note: str | None = None,
         earn_rule_id: int | None = None,
     ) -> dict:
-        amount = _points(points)
+        amount = checked_points(points)
         _check_note(note)
         customer = self._find_for_write(ref)
         self._spend(customer, amount)
-        self._log(customer, amount, "POINTS", "DEBIT", "ADJUSTMENT", note, earn_rule_id)
+        self.log(customer, amount, "POINTS", "DEBIT", "ADJUSTMENT", note, earn_rule_id)
         return self._save_and_view(customer)
 
     def add_credits(
@@ -230,8 +230,8 @@ class Ledger:
             raise errors.invalid("credits: must be greater than 0")
         _check_note(note)
         customer = self._find_for_write(ref)
-        customer["storeCreditBalance"] = _add(customer["storeCreditBalance"], amount)
-        self._log(customer, amount, "STORE_CREDIT", "CREDIT", "ADJUSTMENT", note, earn_rule_id)
+        customer["storeCreditBalance"] = add_amount(customer["storeCreditBalance"], amount)
+        self.log(customer, amount, "STORE_CREDIT", "CREDIT", "ADJUSTMENT", note, earn_rule_id)
         return self._save_and_view(customer)
 
     def redeem_points(
@@ -261,13 +261,13 @@ class Ledger:
         if rule.get("discount") is not None and rule_points > 0:
             value = _EXACT.divide(_EXACT.multiply(Decimal(rule["discount"]), spent), rule_points)
             value = value.quantize(CENT, rounding=ROUND_HALF_UP)
-        debit = self._log(
+        debit = self.log(
             customer, spent, "POINTS", "DEBIT", "REDEEM_RULE", rule["name"], redeem_rule=rule["id"]
         )
         store_credit = rule["type"] == "STORE_CREDIT"
         if store_credit and value is not None:
-            customer["storeCreditBalance"] = _add(customer["storeCreditBalance"], value)
-            self._log(
+            customer["storeCreditBalance"] = add_amount(customer["storeCreditBalance"], value)
+            self.log(
                 customer,
                 value,
                 "STORE_CREDIT",
@@ -276,7 +276,7 @@ class Ledger:
                 rule["name"],
                 redeem_rule=rule["id"],
             )
-        self._add_reward(
+        self.add_reward(
             customer,
             {
                 "description": rule["name"],
@@ -311,8 +311,8 @@ class Ledger:
             if customer is None:
                 continue
             amount = Decimal(transaction["amount"])
-            customer["availablePoints"] = _add(customer["availablePoints"], amount)
-            customer["creditedPoints"] = _add(customer["creditedPoints"], amount)
+            customer["availablePoints"] = add_amount(customer["availablePoints"], amount)
+            customer["creditedPoints"] = add_amount(customer["creditedPoints"], amount)
             pending_left = _EXACT.subtract(Decimal(customer["pendingPoints"]), amount)
             customer["pendingPoints"] = plain(max(pending_left, Decimal(0)))
             transaction["status"] = "APPROVED"
@@ -380,7 +380,7 @@ class Ledger:
             raise errors.insufficient_points(plain(available), plain(amount))
         customer["availablePoints"] = plain(_EXACT.subtract(available, amount))
 
-    def _log(
+    def log(
         self,
         customer: dict,
         amount: Decimal,
@@ -408,7 +408,7 @@ class Ledger:
         self.store.put(TRANSACTION, str(transaction["id"]), transaction)
         return transaction
 
-    def _add_reward(self, customer: dict, fields: Mapping[str, Any]) -> dict:
+    def add_reward(self, customer: dict, fields: Mapping[str, Any]) -> dict:
         reward_id = self.store.next_id(REWARD)
         reward = {name: None for name in REWARD_FIELDS}
         reward.update(fields)
@@ -480,7 +480,7 @@ def _statuses(text: str) -> set[str]:
     return {STATUS_ALIASES.get(name, name) for name in names if name}
 
 
-def _points(value: Any) -> Decimal:
+def checked_points(value: Any) -> Decimal:
     amount = _capped(to_decimal(value, "points"), "points")
     if amount < MIN_POINTS:
         raise errors.invalid(f"points: must be at least {MIN_POINTS}")
@@ -500,7 +500,7 @@ def _check_note(note: str | None) -> None:
         )
 
 
-def _add(stored: str, amount: Decimal) -> str:
+def add_amount(stored: str, amount: Decimal) -> str:
     """A balance plus an amount, refused when the answer would not fit in a double."""
     total = _EXACT.add(Decimal(stored), amount)
     if total > MAX_BALANCE:
@@ -536,103 +536,3 @@ def _earn_rule_view(rule: dict, shop: str) -> dict:
     for name in EARN_RULE_NUMBERS:
         view[name] = to_number(rule.get(name))
     return view
-
-
-# -- seeding --------------------------------------------------------------------------------
-
-
-def seed(store: TenantStore, fixtures: Mapping[str, Any]) -> None:
-    """Fill a new shop from fixture data (schema: fixtures/schema.yaml); absent fields default."""
-    shop = fixtures.get("shop", DEFAULT_SHOP)
-    store.put(SHOP, SHOP, {"domain": shop})
-    for rule in fixtures.get("redeemRules", []):
-        store.put(REDEEM_RULE, str(rule["id"]), _seed_rule(rule))
-    for rule in fixtures.get("earnRules", []):
-        store.put(EARN_RULE, str(rule["id"]), _seed_earn_rule(rule))
-    ledger = Ledger(store, datetime.fromtimestamp(0))
-    for entry in fixtures.get("customers", []):
-        customer = _seed_customer(entry, shop, store.next_id(CUSTOMER))
-        for earned in entry.get("pendingTransactions", []):
-            amount = _points(earned["points"])
-            customer["pendingPoints"] = _add(customer["pendingPoints"], amount)
-            ledger._log(
-                customer,
-                amount,
-                "POINTS",
-                "CREDIT",
-                "EARN_RULE",
-                earned.get("note"),
-                earned.get("earnRuleId"),
-                status="PENDING",
-            )
-        store.put(CUSTOMER, str(customer["customerId"]), customer)
-        for reward in entry.get("rewards", []):
-            fields = {"rewardType": "DISCOUNT_CODE", "usageCount": 0, **reward}
-            if fields.get("amount") is not None:
-                fields["amount"] = plain(to_decimal(fields["amount"], "amount"))
-            ledger._add_reward(customer, fields)
-
-
-def _seed_customer(entry: Mapping[str, Any], shop: str, record_id: int) -> dict:
-    customer_id = int(entry["customerId"])
-    customer: dict[str, Any] = {
-        "recordId": record_id,
-        "customerId": customer_id,
-        "email": entry["email"],
-        "firstName": entry.get("firstName"),
-        "lastName": entry.get("lastName"),
-        "enrolled": entry.get("enrolled", True),
-        "achievableTierId": entry.get("achievableTierId"),
-        "currentVipTier": entry.get("currentVipTier", ""),
-        "vipTierExpiredAt": entry.get("vipTierExpiredAt"),
-        "createAt": entry.get("createAt", "2025-01-01T00:00:00Z"),
-        "referredCompleted": entry.get("referredCompleted", 0),
-        "referralLink": entry.get("referralLink", f"https://{shop}/?ref={customer_id}"),
-        "customerStatus": entry.get("customerStatus", "ACTIVE"),
-        "dob": entry.get("dob"),
-        "pointsExpireAt": entry.get("pointsExpireAt"),
-    }
-    for name in DECIMAL_FIELDS:
-        customer[name] = plain(to_decimal(entry.get(name, 0), name))
-    for name in FLAG_FIELDS:
-        customer[name] = bool(entry.get(name, False))
-    return customer
-
-
-def _seed_numbers(rule: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, str | None]:
-    return {
-        name: None if rule.get(name) is None else plain(to_decimal(rule[name], name))
-        for name in names
-    }
-
-
-def _seed_rule(rule: Mapping[str, Any]) -> dict:
-    return {
-        "id": int(rule["id"]),
-        "name": rule["name"],
-        "type": rule["type"],
-        "status": rule.get("status", "ACTIVE"),
-        "discountType": rule.get("discountType"),
-        "customerFacingLabel": rule.get("customerFacingLabel"),
-        "createAt": rule.get("createAt", "2025-01-01T00:00:00Z"),
-        "updateAt": rule.get("updateAt", rule.get("createAt", "2025-01-01T00:00:00Z")),
-        **_seed_numbers({"minimumPurchaseAmount": 0, **rule}, RULE_NUMBERS),
-    }
-
-
-def _seed_earn_rule(rule: Mapping[str, Any]) -> dict:
-    return {
-        "id": int(rule["id"]),
-        "name": rule["name"],
-        "type": rule["type"],
-        "status": rule.get("status", "ACTIVE"),
-        "includeSubtotal": rule.get("includeSubtotal", False),
-        "includeTax": rule.get("includeTax", False),
-        "customerNotification": rule.get("customerNotification", ""),
-        "customerFacingLabel": rule.get("customerFacingLabel"),
-        "autoApprovalDays": rule.get("autoApprovalDays"),
-        "manuallyApprovePoints": rule.get("manuallyApprovePoints", False),
-        "createAt": rule.get("createAt", "2025-01-01T00:00:00Z"),
-        "updateAt": rule.get("updateAt", rule.get("createAt", "2025-01-01T00:00:00Z")),
-        **_seed_numbers(rule, EARN_RULE_NUMBERS),
-    }

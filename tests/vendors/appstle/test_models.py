@@ -16,8 +16,8 @@ from mockserver.vendors.appstle.models import (
     CUSTOMER,
     CustomerRef,
     Ledger,
-    seed,
 )
+from mockserver.vendors.appstle.seeding import seed
 
 DEMO = CustomerRef(customer_id=1001)
 JANE = CustomerRef(customer_email="jane.roe@example.com")
