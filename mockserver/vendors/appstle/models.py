@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -46,6 +47,7 @@ MAX_BALANCE = Decimal("1e300")
 REWARD_STATUSES = errors.REWARD_STATUSES
 # The docs list ACTIVE among the `status` filter values; it names a subscription's live code.
 STATUS_ALIASES = {"ACTIVE": "SUBSCRIPTION_ACTIVE"}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Wide enough that sums of any JSON double the API accepts stay exact.
 _EXACT = Context(prec=800)
 
@@ -308,8 +310,6 @@ class Ledger:
             pending = list(chosen.values())
         for transaction in pending:
             customer = self.store.get(CUSTOMER, str(transaction["customerId"]))
-            if customer is None:
-                continue
             amount = Decimal(transaction["amount"])
             customer["availablePoints"] = add_amount(customer["availablePoints"], amount)
             customer["creditedPoints"] = add_amount(customer["creditedPoints"], amount)
@@ -322,6 +322,8 @@ class Ledger:
     def update_birth_date(self, customer_id: int, dob: str) -> dict:
         """Set the customer's date of birth; answers the loyalty customer record."""
         try:
+            if not ISO_DATE.fullmatch(dob):
+                raise ValueError(dob)
             born = date.fromisoformat(dob)
         except ValueError:
             raise errors.invalid(f"dob: {dob!r} is not a date (YYYY-MM-DD)") from None
@@ -455,11 +457,11 @@ class Ledger:
     def _record_view(self, customer: dict) -> dict:
         """The loyalty customer record (the customer-update endpoints' answer)."""
         return {
-            "id": customer["recordId"],
+            "id": customer.get("recordId"),
             "shop": self._shop(),
             "customerId": customer["customerId"],
-            "firstName": customer["firstName"],
-            "lastName": customer["lastName"],
+            "firstName": customer.get("firstName"),
+            "lastName": customer.get("lastName"),
             "email": customer["email"],
             "status": customer["customerStatus"],
             "createAt": customer["createAt"],

@@ -391,6 +391,11 @@ def test_birth_date_is_stored_and_answered_in_the_customer_record(api: Any) -> N
     [
         ({"customerId": 1002, "dob": "1991-02-30"}, 400, None),
         ({"customerId": 1002, "dob": "03/02/1991"}, 400, None),
+        (
+            {"customerId": 1002, "dob": "19910203"},
+            400,
+            "dob: '19910203' is not a 'date'",
+        ),
         ({"customerId": 1002}, 400, "dob: is required"),
         ({"dob": "1991-02-03"}, 400, "customerId: is required"),
         (

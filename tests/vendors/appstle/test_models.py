@@ -363,3 +363,46 @@ def test_fixture_schema_rejects_unknown_fields_and_bare_dates() -> None:
             VENDOR.fixture_schema,
             "f.yaml",
         )
+
+
+def test_approval_marks_the_transaction_approved_and_moves_exact_points(ledger: Ledger) -> None:
+    [pending] = ledger.transactions(1002)
+    assert (pending["status"], pending["transactionRule"], pending["amount"]) == (
+        "PENDING",
+        "EARN_RULE",
+        "40",
+    )
+    ledger.approve_pending([{"transactionId": pending["id"], "customerId": 1002}])
+    [approved] = ledger.transactions(1002)
+    assert approved == {**pending, "status": "APPROVED"}
+    view = ledger.customer_loyalty(JANE)
+    assert (view["availablePoints"], view["pendingPoints"], view["creditedPoints"]) == (
+        160.5,
+        0,
+        170.5,
+    )
+
+
+def test_pending_points_are_the_sum_of_pending_transactions(store: Store) -> None:
+    with store.transaction() as tx:
+        tenant = tx.tenant("appstle:pending")
+        earned = [{"points": 0.1}, {"points": 0.2, "note": "Order #7", "earnRuleId": 1}]
+        seed(
+            tenant,
+            {"customers": [{"customerId": 7, "email": "a@b.c", "pendingTransactions": earned}]},
+        )
+        ledger = Ledger(tenant, datetime(2025, 1, 1, tzinfo=UTC))
+        assert ledger.customer_loyalty(CustomerRef(7))["pendingPoints"] == 0.3
+        ledger.approve_pending(None, approve_all=True)
+        view = ledger.customer_loyalty(CustomerRef(7))
+    assert (view["availablePoints"], view["pendingPoints"], view["creditedPoints"]) == (0.3, 0, 0.3)
+
+
+@pytest.mark.parametrize("dob", ["19910203", "1991-02-30", "1991-W05-7"])
+def test_birth_date_must_be_a_real_calendar_date(ledger: Ledger, dob: str) -> None:
+    assert refused(ledger.update_birth_date, 1002, dob) == (
+        400,
+        {"error": "Invalid request", "details": f"dob: {dob!r} is not a date (YYYY-MM-DD)"},
+    )
+    assert ledger.customer_loyalty(JANE)["dob"] is None
+    assert ledger.update_birth_date(1002, "1991-02-03")["dob"] == "1991-02-03"
