@@ -97,6 +97,8 @@ class Vendor:
     - `reject_unknown_query`: answer undeclared query parameters as `unknown` problems.
     - `quirks`: the real-server defects this vendor can reproduce on request (`--quirk NAME`),
       each name with one line saying what it does.
+    - `real_hosts`: the vendor's own API hosts (glob patterns) that `mock_vendors()` routes
+      into the mock, so a client written against the vendor runs unchanged in a test.
     """
 
     name: str
@@ -114,3 +116,4 @@ class Vendor:
     content_type: str = "application/json"
     reject_unknown_query: bool = False
     quirks: Mapping[str, str] = field(default_factory=dict, hash=False)
+    real_hosts: tuple[str, ...] = ()

@@ -73,14 +73,19 @@ class ServerProcess:
 
 
 @contextmanager
-def started_server(*args: str, ready_timeout: float = 30) -> Iterator[ServerProcess]:
-    """Start `mockserver serve ARGS` on 127.0.0.1 and yield it once healthy; stop it after."""
+def started_server(
+    *args: str, ready_timeout: float = 30, command: list[str] | None = None
+) -> Iterator[ServerProcess]:
+    """Start `mockserver serve ARGS` (or `command ARGS`) on 127.0.0.1 and yield it once
+    healthy; stop it after."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="mockserver-test-") as folder:
         log = Path(folder) / "output.log"
         with log.open("wb") as sink:
             process = subprocess.Popen(
-                [*SERVE, "--port", str(port), *args], stdout=sink, stderr=subprocess.STDOUT
+                [*(command or SERVE), "--port", str(port), *args],
+                stdout=sink,
+                stderr=subprocess.STDOUT,
             )
         server = ServerProcess(process, log, f"http://127.0.0.1:{port}")
         try:
@@ -103,9 +108,13 @@ def started_server(*args: str, ready_timeout: float = 30) -> Iterator[ServerProc
 
 
 @contextmanager
-def running_server(*args: str, ready_timeout: float = 30) -> Iterator[str]:
-    """Start `mockserver serve ARGS` on 127.0.0.1 and yield its base URL; stop it after."""
-    with started_server(*args, ready_timeout=ready_timeout) as server:
+def running_server(
+    *args: str, ready_timeout: float = 30, command: list[str] | None = None
+) -> Iterator[str]:
+    """Start `mockserver serve ARGS` on 127.0.0.1 and yield its base URL; stop it after.
+
+    `command` replaces how `mockserver serve` is invoked (another installation's script)."""
+    with started_server(*args, ready_timeout=ready_timeout, command=command) as server:
         yield server.base
 
 

@@ -37,4 +37,5 @@ VENDOR = Vendor(
     ),
     reject_unknown_query=True,
     quirks={QUIRK_REAL_500S: "answer 500 where the real server does (bad limit, offset, order)"},
+    real_hosts=("*.api.myxclade.com",),
 )
