@@ -1,12 +1,12 @@
 """Plant each bug, run our suite and plain Schemathesis against it with one budget, score both.
 
-The budget, the same for both tools and every bug: the bug's vendor, only the operations the
-bug lives in (`Bug.operations`, a path regex), Schemathesis' examples and fuzzing
-phases (coverage off: on its own it costs more than the others together; stateful off:
-the links it follows leave a bug's few operations), `max-examples` 5 per operation, seed 7, no shrinking. Our suite adds its scenario checks, a fixed
-sequence of about 100 requests per vendor. "Plain Schemathesis" is the same engine with all of
-its own checks and none of ours (what `st run --checks all` does with the repository's
-`schemathesis.toml`).
+The budget, the same for both tools and every bug: the bug's vendor, only the operations
+the bug lives in (`Bug.operations`, a path regex), Schemathesis' examples and fuzzing phases
+(coverage off: on its own it costs more than the others together; stateful off: its links
+lead out of a bug's few operations), `max-examples` 5 per operation, seed 7, no shrinking.
+Our suite adds its scenario checks, a fixed sequence of about 100 requests per vendor.
+"Plain Schemathesis" is the same engine with all of its own checks and none of ours (what
+`st run --checks all` does with the repository's `schemathesis.toml`).
 
 A bug is killed when a check fails on it; the correct mock must pass the same runs, so every
 failure on a variant is the planted bug. Runs go to a pool of processes (one per core).
@@ -165,6 +165,10 @@ class Score:
             f"plain Schemathesis {plain}/{total} ({100 * plain / total:.0f}%); "
             f"false positives on the correct mock: {len(self.false_positives())}"
         )
+
+    def report(self) -> str:
+        """The summary, the budget and the table, as the README shows them."""
+        return f"{self.summary()}\n\nBudget {BUDGET}.\n\n{self.table()}"
 
     def table(self) -> str:
         """A Markdown table: bug, rule, the check(s) that caught it with each tool."""
