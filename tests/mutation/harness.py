@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,13 +113,27 @@ def jobs_for(bugs: Iterable[Bug]) -> list[Job]:
     return jobs
 
 
-def run_all(bugs: Iterable[Bug], processes: int | None = None) -> list[Verdict]:
+def run_all(
+    bugs: Iterable[Bug],
+    processes: int | None = None,
+    progress: Callable[[Verdict], None] | None = None,
+) -> list[Verdict]:
+    """Every job of `jobs_for(bugs)`, in that order; `progress` hears of each as it ends."""
     jobs = jobs_for(bugs)
     workers = processes or os.cpu_count() or 1
     if workers == 1:
-        return [run_job(job) for job in jobs]
+        verdicts = []
+        for job in jobs:
+            verdicts.append(run_job(job))
+            if progress:
+                progress(verdicts[-1])
+        return verdicts
     with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(run_job, jobs, chunksize=1))
+        futures = [pool.submit(run_job, job) for job in jobs]
+        if progress:
+            for future in as_completed(futures):
+                progress(future.result())
+        return [future.result() for future in futures]
 
 
 @dataclass
