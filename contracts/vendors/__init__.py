@@ -56,6 +56,16 @@ class Entry:
     amount: Decimal | None
 
 
+def entries_in(body: Any, key: str, kind: str) -> list[Entry]:
+    """The history entries listed under `key` of a body, each's kind in its field `kind`."""
+    items = body.get(key) if isinstance(body, dict) else None
+    return [
+        Entry(str(item.get("id")), str(item.get(kind)), decimal(item.get("amount")))
+        for item in items or []
+        if isinstance(item, dict)
+    ]
+
+
 @dataclass(frozen=True)
 class BusinessRule:
     """A schema-valid request the vendor's model must refuse with `status`, changing nothing.

@@ -22,6 +22,7 @@ from contracts.vendors import (
     Undeletable,
     VendorProfile,
     decimal,
+    entries_in,
     walk,
 )
 from contracts.vendors.examples import values_named
@@ -142,12 +143,7 @@ class AppstleLedger(Undeletable):
         return self.read(handle)
 
     def entries(self, body: Any) -> list[Entry]:
-        rewards = (body or {}).get("rewards") if isinstance(body, dict) else None
-        return [
-            Entry(str(item.get("id")), str(item.get("rewardType")), decimal(item.get("amount")))
-            for item in rewards or []
-            if isinstance(item, dict)
-        ]
+        return entries_in(body, "rewards", "rewardType")
 
     def history_totals(self, entries: list[Entry]) -> Snapshot:
         return {}  # seeded balances predate the rewards: only each move's own entry is known

@@ -22,6 +22,7 @@ from contracts.vendors import (
     Undeletable,
     VendorProfile,
     decimal,
+    entries_in,
     walk,
 )
 
@@ -146,12 +147,7 @@ class MedusaLedger(Undeletable):
         )
 
     def entries(self, body: Any) -> list[Entry]:
-        items = (body or {}).get("transactions") if isinstance(body, dict) else None
-        return [
-            Entry(str(item.get("id")), str(item.get("type")), decimal(item.get("amount")))
-            for item in items or []
-            if isinstance(item, dict)
-        ]
+        return entries_in(body, "transactions", "type")
 
     def history_totals(self, entries: list[Entry]) -> Snapshot:
         """balance = sum(credits) - sum(debits), computed from the transactions [R]."""
