@@ -29,20 +29,27 @@ from contracts.vendors.examples import values_named
 
 LOYALTY = "/api/external/customer-loyalty"
 EXTERNAL = "/api/external"
-# What the scenarios redeem: a STORE_CREDIT rule worth `discountValue` for `points` points
+# What the scenarios redeem: a STORE_CREDIT rule worth `discount` for `redeemPoints` points
 # (the demo shop's rule 2: $10 for 1000 points), partly: 100 points give $1.00.
 REDEEM_RULE = {"id": 2, "points": Decimal(1000), "value": Decimal(10)}
 REDEEM_POINTS = Decimal(100)
 INACTIVE_RULE = 3  # the demo shop's INACTIVE rule; on a shop without it: 400 "not found"
 NOT_ENROLLED = 424242  # no enrolled customer has this id (the spec's 404 example)
+APPROVE = "/api/external/approve-pending-transactions"
 MONEY = ("availablePoints", "creditedPoints", "pendingPoints", "storeCreditBalance", "spentAmount")
 
 # Schema-valid requests Appstle refuses for business reasons (operationId -> extra statuses
 # for `positive_data_acceptance`): removing or redeeming more points than the customer has
-# available, or redeeming with an inactive rule, answers 400.
+# available, or redeeming with an inactive rule; approving no list or a transaction that is
+# not pending; checking or re-using a discount code that is used, expired or refunded; a
+# legacy status update with a status that is no reward status. Each answers 400.
 BUSINESS_REFUSALS = {
     "removePoints": ("400",),
     "redeemPoints": ("400",),
+    "approvePendingTransactions": ("400",),
+    "checkDiscount": ("400",),
+    "updateDiscount": ("400",),
+    "updateDiscountCodeStatus": ("400",),
 }
 
 
@@ -90,6 +97,8 @@ class AppstleLedger(Undeletable):
         return {name: d for name in MONEY if (d := decimal((body or {}).get(name))) is not None}
 
     def moves(self, handle: str, before: Snapshot) -> list[Move]:
+        """Store credit and points in, a redemption; and, while points wait, approving all
+        pending points moves them from pendingPoints to availablePoints and creditedPoints."""
         customer = _customer(handle)
         credits, points = Decimal("10.55"), Decimal("7")
         reward = REDEEM_RULE["value"] * REDEEM_POINTS / REDEEM_RULE["points"]
@@ -98,6 +107,13 @@ class AppstleLedger(Undeletable):
             "redeemRuleId": REDEEM_RULE["id"],
             "points": float(REDEEM_POINTS),
         }
+        pending = before.get("pendingPoints", Decimal(0))
+        approval = [
+            Move(
+                Request("PUT", APPROVE, params={"approveAllPendingTransactions": "true"}),
+                {"availablePoints": pending, "creditedPoints": pending, "pendingPoints": -pending},
+            )
+        ]
         return [
             Move(
                 Request(
@@ -116,7 +132,7 @@ class AppstleLedger(Undeletable):
                 {"availablePoints": -REDEEM_POINTS, "storeCreditBalance": reward},
                 ("STORE_CREDIT", reward),
             ),
-        ]
+        ] + (approval if pending > 0 else [])
 
     def overdraft(self, handle: str, before: Snapshot) -> Request | None:
         """Removing more points than are available is refused and changes nothing [I]."""
@@ -135,6 +151,19 @@ class AppstleLedger(Undeletable):
                 "POST",
                 "/api/external/add-points",
                 {"customerId": customer, "customerEmail": "both@example.com", "points": 3},
+            ),
+            # Appstle's one documented 400: neither approveAll nor a list.
+            Request("PUT", APPROVE, []),
+            Request("PUT", APPROVE, [{"transactionId": 987654321, "customerId": customer}]),
+            Request(
+                "PUT",
+                "/api/external/check-discount",
+                {"customerId": customer, "discountCode": "NO-SUCH-CODE-0"},
+            ),
+            Request(
+                "PUT",
+                "/api/external/update-discount",
+                {"customerId": customer, "discountCode": "NO-SUCH-CODE-0", "status": "USED"},
             ),
         ]
 
