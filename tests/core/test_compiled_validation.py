@@ -32,7 +32,7 @@ SPEC_DIR = spec_path("appstle-loyalty.yaml").parent
 SPEC_FILES = sorted(path.name for path in SPEC_DIR.glob("*.yaml"))
 # Examples per operation and generation mode (valid, invalid); a response gets a third of it
 # per declared status and media type. COMPILED_VALIDATION_EXAMPLES scales the campaign.
-EXAMPLES = int(os.environ.get("COMPILED_VALIDATION_EXAMPLES", "300"))
+EXAMPLES = int(os.environ.get("COMPILED_VALIDATION_EXAMPLES", "100"))
 SETTINGS = settings(
     max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
 )
