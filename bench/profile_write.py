@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import json
 import os
 import pstats
 import re
@@ -21,6 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from mock_bench import AppstleAddCredits, MedusaCredit, SpreeStoreCredit, Write  # noqa: E402
 
 from mockserver import MockConfig, create_app  # noqa: E402
 
@@ -35,62 +36,30 @@ STAGES = {
 
 
 def writes(client) -> dict[str, Callable[[], None]]:  # type: ignore[no-untyped-def]
-    """One bench write per vendor, as bench/mock_bench.py sends it."""
-    appstle = {"X-API-Key": "apst_test_bench"}
-    medusa = {"Authorization": "Basic c2tfdGVzdF9iZW5jaDo="}
-    account = client.get("/admin/store-credit-accounts", headers=medusa).get_json()
-    account_id = account["store_credit_accounts"][0]["id"]
+    """One bench write per vendor, exactly as bench/mock_bench.py sends it."""
+    medusa = MedusaCredit()
+    account = client.get("/admin/store-credit-accounts", headers=medusa._auth()).get_json()
+    medusa.path = f"/admin/store-credit-accounts/{account['store_credit_accounts'][0]['id']}/credit"
+    spree = SpreeStoreCredit()
     token = client.post(
         "/spree_oauth/token",
         json={
             "grant_type": "client_credentials",
-            "client_id": "test_bench",
-            "client_secret": "test_secret",
+            "client_id": spree.CLIENT,
+            "client_secret": spree.SECRET,
             "scope": "admin",
         },
     ).get_json()["access_token"]
-    spree_body = json.dumps(
-        {
-            "store_credit": {
-                "user_id": "1",
-                "created_by_id": "2",
-                "category_id": "1",
-                "type_id": "1",
-                "store_id": "1",
-                "currency": "USD",
-                "amount": 1.25,
-                "memo": "bench",
-            }
-        }
-    )
+    spree.headers["Authorization"] = f"Bearer {token}"
 
-    def post(path: str, **kwargs) -> Callable[[], None]:  # type: ignore[no-untyped-def]
-        def write() -> None:
-            answer = client.post(path, **kwargs)
+    def post(write: Write) -> Callable[[], None]:
+        def send() -> None:
+            answer = client.post(write.path, data=write.body, headers=write.headers)
             assert answer.status_code in (200, 201), answer.get_data(as_text=True)
 
-        return write
+        return send
 
-    return {
-        "appstle": post(
-            "/api/external/add-credits",
-            json={"customerId": 1001, "credits": 1.25, "note": "bench"},
-            headers=appstle,
-        ),
-        "medusa": post(
-            f"/admin/store-credit-accounts/{account_id}/credit",
-            json={"amount": 1.25, "note": "bench"},
-            headers=medusa,
-        ),
-        "spree": post(
-            "/api/v2/platform/store_credits",
-            data=spree_body,
-            headers={
-                "Authorization": f"Bearer {token}",
-                "Content-Type": "application/vnd.api+json",
-            },
-        ),
-    }
+    return {w.vendor: post(w) for w in (AppstleAddCredits(), medusa, spree)}
 
 
 def cpu_per_write(write: Callable[[], None]) -> float:
