@@ -31,6 +31,7 @@ from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 from openapi_core.validation.schemas.factories import SchemaValidatorsFactory
 from werkzeug.datastructures import Headers
 
+from mockserver.compiled import CompiledSpec
 from mockserver.errors import Problem
 from mockserver.fixtures import read_yaml
 
@@ -67,8 +68,9 @@ class VendorSpec:
     def __init__(self, file_name: str) -> None:
         self.path = spec_path(file_name)
         self.document: dict[str, Any] = read_yaml(self.path)
+        inlined = inline_local_refs(self.document)
         self.openapi = OpenAPI.from_dict(
-            inline_local_refs(self.document),
+            inlined,
             base_uri=self.path.as_uri(),
             config=Config(
                 request_validator_cls=_CachedRequestValidator,
@@ -80,6 +82,7 @@ class VendorSpec:
         )
         self.server_url = _first_server_url(self.document)
         self.operations = dict(_index_operations(self.document))
+        self.compiled = CompiledSpec(inlined, self.openapi)
 
     def operation(self, method: str, template: str) -> Operation | None:
         return self.operations.get((method.lower(), path_shape(template)))
@@ -88,11 +91,18 @@ class VendorSpec:
         shape = path_shape(template)
         return sorted(method.upper() for (method, other) in self.operations if other == shape)
 
-    def request_problems(self, request: SpecRequest) -> Iterator[Problem]:
-        for error in self.openapi.iter_request_errors(request):
-            yield from _problems_from(error)
+    def request_problems(self, request: SpecRequest, parsed_body: Any = None) -> list[Problem]:
+        """Nothing when the compiled check accepts the request (the hot path); otherwise
+        openapi-core validates it again and its findings are the answer. `parsed_body` is
+        the body already read as JSON, if it was."""
+        if self.compiled.request_ok(request, parsed_body):
+            return []
+        return [p for e in self.openapi.iter_request_errors(request) for p in _problems_from(e)]
 
     def response_violations(self, request: SpecRequest, response: SpecResponse) -> list[str]:
+        """Likewise for a response: the compiled check first, openapi-core to explain."""
+        if self.compiled.response_ok(request, response):
+            return []
         return [_describe(e) for e in self.openapi.iter_response_errors(request, response)]
 
 
@@ -197,6 +207,20 @@ class SpecRequest:
     body: bytes | None
     content_type: str
     parameters: RequestParameters
+
+    @classmethod
+    def of(cls, host_url: str, request: Any, raw: bytes) -> SpecRequest:
+        """From a werkzeug request and the body already read from it."""
+        return cls(
+            host_url=host_url,
+            path=request.path,
+            method=request.method.lower(),
+            body=raw or None,
+            content_type=request.content_type or "application/octet-stream",
+            parameters=RequestParameters(
+                query=request.args, header=request.headers, cookie=request.cookies
+            ),
+        )
 
 
 @dataclass

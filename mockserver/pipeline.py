@@ -18,7 +18,6 @@ import time
 from typing import Any
 
 from flask import Response, current_app, g, request
-from openapi_core.datatypes import RequestParameters
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from mockserver import faults
@@ -84,8 +83,8 @@ class Pipeline:
         # Reading and validating the request is the costly part: it runs outside any
         # transaction, so writers hold SQLite's lock only for the handler and the commit.
         raw = self._read_body(vendor, operation)
-        g.spec_request = self._spec_request(spec, raw)
-        problems = list(spec.request_problems(g.spec_request))
+        g.spec_request = SpecRequest.of(spec.server_url, request, raw)
+        problems = spec.request_problems(g.spec_request, g.json_body)
         if vendor.reject_unknown_query:
             problems += _unknown_query(operation.query_names)
         if problems:
@@ -172,18 +171,6 @@ class Pipeline:
             if outcome.retry_after is not None:
                 error.headers["Retry-After"] = str(outcome.retry_after)
             raise error
-
-    def _spec_request(self, spec: VendorSpec, raw: bytes) -> SpecRequest:
-        return SpecRequest(
-            host_url=spec.server_url,
-            path=request.path,
-            method=request.method.lower(),
-            body=raw or None,
-            content_type=request.content_type or "application/octet-stream",
-            parameters=RequestParameters(
-                query=request.args, header=request.headers, cookie=request.cookies
-            ),
-        )
 
     def _replay_idempotent(self, vendor: Vendor, raw: bytes) -> Response | None:
         key = request.headers.get("Idempotency-Key")

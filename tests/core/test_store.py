@@ -70,3 +70,42 @@ def test_a_temporary_store_removes_its_files(tmp_path: Path) -> None:
     store.close()
     assert not path.exists()
     assert not Path(store.path + ".lock").exists()
+
+
+def test_a_page_by_id_and_the_count_follow_every_write(store: Store) -> None:
+    with store.transaction() as tx:
+        things = tx.tenant("t")
+        for record_id in ("b", "d", "a", "c", "e"):
+            things.put("thing", record_id, {"id": record_id})
+        things.put("thing", "a", {"id": "a", "again": True})  # a replace is not a new record
+        tx.tenant("other").put("thing", "z", {"id": "z"})
+        things.delete("thing", "e")
+    with store.transaction(write=False) as tx:
+        things = tx.tenant("t")
+        assert things.count("thing") == 4 and things.count("nothing") == 0
+        assert [r["id"] for r in things.page_by_id("thing", 1, 2)] == ["b", "c"]
+        assert [r["id"] for r in things.page_by_id("thing", 0, 3, descending=True)] == [
+            "d",
+            "c",
+            "b",
+        ]
+        assert things.page_by_id("thing", 0, 1) == [{"id": "a", "again": True}]
+    with store.transaction() as tx:
+        tx.drop_tenant("t")
+    with store.transaction(write=False) as tx:
+        assert tx.tenant("t").count("thing") == 0 and tx.tenant("other").count("thing") == 1
+
+
+def test_counts_are_rebuilt_for_a_state_file_from_before_them(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    store = Store(path)
+    with store.transaction() as tx:
+        for record_id in "abc":
+            tx.tenant("t").put("thing", record_id, {})
+        tx.conn.execute("DELETE FROM record_counts")  # as a file written before the counts
+        tx.conn.execute("DELETE FROM meta WHERE key = 'record_counts_ready'")
+    store.close()
+    reopened = Store(path)
+    with reopened.transaction(write=False) as tx:
+        assert tx.tenant("t").count("thing") == 3
+    reopened.close()

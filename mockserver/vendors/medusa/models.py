@@ -140,6 +140,14 @@ class Ledger:
         """One account's transactions, oldest first."""
         return self.store.all(transactions_kind(account_id))
 
+    def transactions_by_id(
+        self, account_id: str, offset: int, limit: int, descending: bool
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of an account's transactions in id order, and how many there are,
+        without reading the others (the list's default order)."""
+        kind = transactions_kind(account_id)
+        return self.store.page_by_id(kind, offset, limit, descending), self.store.count(kind)
+
     def totals(self, account_ids: Iterable[str] | None = None) -> dict[str, Totals]:
         """Credits and debits per existing account (all of them by default), read from the
         account records rather than summed, so a page of accounts costs one read each."""
