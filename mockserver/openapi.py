@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from openapi_core.validation.request.exceptions import (
 from openapi_core.validation.response import V30ResponseValidator
 from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 from openapi_core.validation.schemas.factories import SchemaValidatorsFactory
-from werkzeug.datastructures import Headers
+from werkzeug.datastructures import Headers, MultiDict
 
 from mockserver.errors import Problem
 from mockserver.fixtures import read_yaml
@@ -80,6 +80,7 @@ class VendorSpec:
         )
         self.server_url = _first_server_url(self.document)
         self.operations = dict(_index_operations(self.document))
+        self.deep_object_names = frozenset(_deep_object_names(self.document))
 
     def operation(self, method: str, template: str) -> Operation | None:
         return self.operations.get((method.lower(), path_shape(template)))
@@ -89,6 +90,7 @@ class VendorSpec:
         return sorted(method.upper() for (method, other) in self.operations if other == shape)
 
     def request_problems(self, request: SpecRequest) -> Iterator[Problem]:
+        request = _without_bare_deep_object_keys(request, self.deep_object_names)
         for error in self.openapi.iter_request_errors(request):
             yield from _problems_from(error)
 
@@ -247,6 +249,37 @@ def _index_operations(document: dict[str, Any]) -> Iterable[tuple[tuple[str, str
                     query_names=frozenset(p["name"] for p in params if p.get("in") == "query"),
                 ),
             )
+
+
+def _deep_object_names(document: dict[str, Any]) -> Iterator[str]:
+    for item in (document.get("paths") or {}).values():
+        for method in (None, *_HTTP_METHODS):
+            holder = item if method is None else item.get(method) or {}
+            for param in holder.get("parameters") or []:
+                param = _resolve(document, param)
+                if param.get("in") == "query" and param.get("style") == "deepObject":
+                    yield param["name"]
+
+
+def _without_bare_deep_object_keys(request: SpecRequest, names: frozenset[str]) -> SpecRequest:
+    """The request without a plain `name=` key beside `name[...]` keys of a deepObject
+    parameter: openapi-core's deepObject reader raises IndexError on that mix (a 500 for
+    every query like `updated_at[$gt]=...&updated_at=1`). The plain key is left to the
+    vendor's own parser, which sees the whole query."""
+    query = request.parameters.query
+    bare = [
+        key for key in query if key in names and any(other.startswith(key + "[") for other in query)
+    ]
+    if not bare:
+        return request
+    kept = MultiDict([(k, v) for k, v in query.items(multi=True) if k not in bare])
+    parameters = RequestParameters(
+        query=kept,
+        header=request.parameters.header,
+        cookie=request.parameters.cookie,
+        path=request.parameters.path,
+    )
+    return replace(request, parameters=parameters)
 
 
 def _resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

@@ -28,7 +28,12 @@ from mockserver.errors import Problem
 from mockserver.openapi import SpecRequest, SpecResponse, VendorSpec, load_spec
 from mockserver.requestctx import utcnow
 from mockserver.store import GLOBAL_TENANT, Store, Transaction
-from mockserver.tenancy import ServerAuthContext, ensure_tenant
+from mockserver.tenancy import (
+    ServerAuthContext,
+    ensure_tenant,
+    has_room_for_tenant,
+    sandbox_pattern,
+)
 from mockserver.vendor import Principal, Vendor
 
 log = logging.getLogger("mockserver")
@@ -55,7 +60,10 @@ class Pipeline:
         self.signing_key = signing_key
         self.specs: dict[str, VendorSpec] = {v.name: load_spec(v.spec_file) for v in vendors}
         self.sandbox = {
-            v.name: re.compile(config.sandbox_patterns.get(v.name, v.sandbox_pattern))
+            v.name: sandbox_pattern(
+                config.sandbox_patterns.get(v.name, v.sandbox_pattern),
+                config.max_credential_length,
+            )
             for v in vendors
         }
         self._by_prefix = sorted(
@@ -114,10 +122,21 @@ class Pipeline:
             self.store.end(g.pop("tx"), commit=False)
         if is_new:
             with self.store.transaction(write=True) as tx:
+                if tx.tenant_vendor(tenant) is None and not has_room_for_tenant(
+                    tx, self.config.max_tenants
+                ):
+                    raise self._tenant_limit(vendor)
                 ensure_tenant(tx, vendor, tenant)
         if outcome is not None:
             self._apply_fault(vendor, outcome)
         return principal
+
+    def _tenant_limit(self, vendor: Vendor) -> Exception:
+        log.warning(
+            "refused a new tenant: %d tenants exist (max_tenants); POST /__admin/reset frees them",
+            self.config.max_tenants,
+        )
+        return vendor.errors.injected_fault(429)
 
     def _operation(self, vendor: Vendor, spec: VendorSpec) -> Any:
         exc = request.routing_exception

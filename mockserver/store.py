@@ -150,6 +150,9 @@ class Transaction:
     def journal_clear(self) -> None:
         self.conn.execute("DELETE FROM journal")
 
+    def tenant_count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM tenants").fetchone()[0])
+
     def tenants(self) -> list[dict[str, str]]:
         rows = self.conn.execute("SELECT name, vendor, created_at FROM tenants ORDER BY name")
         return [{"name": n, "vendor": v, "created_at": c} for n, v, c in rows]

@@ -7,7 +7,7 @@ discovers them by walking that package, so adding a vendor never touches the cor
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -20,6 +20,8 @@ from mockserver.store import TenantStore
 @dataclass(frozen=True)
 class Principal:
     """Who is calling: the tenant whose state they see, and how they authenticated.
+
+    A tenant is named `<vendor name>:<credential or store>` (`appstle:apst_test_demo`).
 
     `subject` is the id of the user or key (Medusa records it as a transaction's
     `reference_id`), `scheme` a short word for how they proved it (e.g. "user", "api-key").
@@ -95,6 +97,13 @@ class Vendor:
     - `sandbox_pattern`: regex of credentials that open their own fresh tenant.
     - `demo_credentials`: lines printed at start-up and shown by the admin API.
     - `reject_unknown_query`: answer undeclared query parameters as `unknown` problems.
+    - `secret_fields`: header, query and JSON/form field names (any depth, any case) whose
+      values are credentials or issued secrets; the request journal keeps only a fingerprint
+      of them (the core adds the standard ones: Authorization, Cookie, ...).
+    - `record_schema`: the shape of the tenant state, usually read from the vendor's
+      `records.yaml`: `{"kinds": {kind regex: JSON Schema of its documents}, "$defs": {...}}`
+      (schemas may `$ref` `#/$defs/...`); `PUT /__admin/state` refuses records of undeclared
+      kinds or bad shape, so an import cannot leave a tenant its handlers cannot read.
     """
 
     name: str
@@ -111,3 +120,5 @@ class Vendor:
     demo_credentials: tuple[str, ...]
     content_type: str = "application/json"
     reject_unknown_query: bool = False
+    secret_fields: frozenset[str] = frozenset()
+    record_schema: Mapping[str, Any] = field(default_factory=dict)

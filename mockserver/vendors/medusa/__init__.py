@@ -36,4 +36,6 @@ VENDOR = Vendor(
         "HTTP Basic user sk_test_<anything> opens a fresh sandbox tenant",
     ),
     reject_unknown_query=True,
+    secret_fields=frozenset({"password", "token"}),
+    record_schema=read_yaml(Path(__file__).resolve().parent / "records.yaml"),
 )
