@@ -45,6 +45,8 @@ def create_app(config: MockConfig | None = None, vendors: list[Vendor] | None = 
     store = Store(config.state_path)
     publish_fixtures(store, fixtures)
     pipeline = Pipeline(config, store, vendors, ensure_signing_key(store))
+    while pipeline.purge():  # a state file from an earlier run starts without its backlog
+        pass
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes

@@ -39,6 +39,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--token-ttl", type=int, default=7200, help="access token lifetime (s)")
     serve.add_argument("--admin-token", help="require this token on /__admin (X-Admin-Token)")
     serve.add_argument(
+        "--max-tenants", type=int, default=10_000, help="tenants kept at most (default 10000)"
+    )
+    serve.add_argument(
+        "--idempotency-ttl",
+        type=int,
+        default=86_400,
+        metavar="SECONDS",
+        help="how long an Idempotency-Key answer is replayed (default 86400, 24 h)",
+    )
+    serve.add_argument(
         "--sandbox-pattern",
         action="append",
         default=[],
@@ -75,6 +85,8 @@ def _config(args: argparse.Namespace, state_path: str) -> MockConfig:
         admin_token=args.admin_token,
         vendors=tuple(args.vendors) if args.vendors else None,
         quirks=frozenset(args.quirk),
+        max_tenants=args.max_tenants,
+        idempotency_ttl=args.idempotency_ttl,
     )
 
 

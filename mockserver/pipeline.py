@@ -11,6 +11,7 @@ handler and never changes state, and only the handler's transaction holds the wr
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import re
@@ -26,6 +27,7 @@ from mockserver.bodies import BodyError, is_json_media_type, parse_json
 from mockserver.config import MockConfig
 from mockserver.errors import Problem
 from mockserver.openapi import SpecRequest, SpecResponse, VendorSpec, load_spec
+from mockserver.redaction import Redactor
 from mockserver.requestctx import utcnow
 from mockserver.store import GLOBAL_TENANT, Store, Transaction
 from mockserver.tenancy import (
@@ -41,6 +43,7 @@ log = logging.getLogger("mockserver")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _RULE_VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 _JOURNAL_BODY_LIMIT = 4096
+PURGE_BATCH = 1000
 
 
 def spec_template(flask_rule: str) -> str:
@@ -66,6 +69,8 @@ class Pipeline:
             )
             for v in vendors
         }
+        self.redactors = {v.name: Redactor(v.secret_fields) for v in vendors}
+        self._writes = itertools.count(1)  # this process's committed writes, for the purge
         self._by_prefix = sorted(
             ((prefix, v) for v in vendors for prefix in v.path_prefixes),
             key=lambda item: -len(item[0]),
@@ -212,7 +217,8 @@ class Pipeline:
             b"\0".join([request.method.encode(), request.full_path.encode(), raw])
         ).hexdigest()
         g.idempotency = (key, fingerprint)
-        remembered = g.tx.remembered_answer(g.principal.tenant, key)
+        not_before = time.time() - self.config.idempotency_ttl
+        remembered = g.tx.remembered_answer(g.principal.tenant, key, not_before)
         if remembered is None:
             return None
         if remembered[0] != fingerprint:
@@ -247,14 +253,25 @@ class Pipeline:
         if tx is not None and response.status_code < 400 and not tx.read_only:
             if "idempotency" in g and not g.get("replayed"):
                 key, fingerprint = g.idempotency
-                tx.remember_answer(g.principal.tenant, key, fingerprint, _answer_of(response))
+                answer = _answer_of(response)
+                tx.remember_answer(g.principal.tenant, key, fingerprint, answer, time.time())
             tx.journal_append(entry, self.config.journal_size)
             self.store.end(tx, commit=True)
+            if next(self._writes) % self.config.purge_every == 0:
+                self.purge()
             return
         if tx is not None:
             self.store.end(tx, commit=False)  # a refusal changes nothing
         with self.store.transaction(write=True) as journal_tx:
             journal_tx.journal_append(entry, self.config.journal_size)
+
+    def purge(self, batch: int = PURGE_BATCH) -> int:
+        """Delete a bounded batch of expired records (issued tokens) and idempotency answers
+        past their time to live. Run once every `purge_every` writes, so the cost is spread
+        thin and no request pays for a whole backlog; returns how many rows went."""
+        now = time.time()
+        with self.store.transaction(write=True) as tx:
+            return tx.purge(now, now - self.config.idempotency_ttl, batch)
 
     def teardown(self, _exc: BaseException | None) -> None:
         tx = g.pop("tx", None)
@@ -287,23 +304,24 @@ class Pipeline:
         )
 
     def _journal_entry(self, vendor: Vendor, response: Response) -> dict[str, Any]:
+        """What the journal keeps of one exchange, secrets fingerprinted (`redaction`)."""
         principal = g.get("principal")
-        body = g.get("raw_body", b"")
+        redact = self.redactors[vendor.name]
+        answer = b"" if response.is_streamed else response.get_data()
         return {
             "at": utcnow().isoformat(),
             "vendor": vendor.name,
             "tenant": principal.tenant if principal else None,
             "method": request.method,
             "path": request.path,
-            "query": request.query_string.decode("latin-1"),
+            "query": redact.query(request.query_string.decode("latin-1")),
             "status": response.status_code,
             "duration_ms": round((time.perf_counter() - g.started) * 1000, 3),
-            "request_body": body[:_JOURNAL_BODY_LIMIT].decode("utf-8", "replace"),
-            "response_body": (
-                ""
-                if response.is_streamed
-                else response.get_data()[:_JOURNAL_BODY_LIMIT].decode("utf-8", "replace")
-            ),
+            "request_headers": redact.headers(request.headers.items()),
+            "request_body": redact.body(g.get("raw_body", b""), request.mimetype)[
+                :_JOURNAL_BODY_LIMIT
+            ],
+            "response_body": redact.body(answer, response.mimetype or "")[:_JOURNAL_BODY_LIMIT],
         }
 
 
