@@ -274,6 +274,10 @@ def import_state() -> Response:
     if problem:
         return _error(400, f"{problem} (send what GET /__admin/state gave)")
     with pipeline.store.transaction(write=True) as tx:
+        new = [name for name in body["tenants"] if tx.tenant_vendor(name) is None]
+        if tx.tenant_count() + len(new) > pipeline.config.max_tenants:
+            limit = pipeline.config.max_tenants
+            return _error(400, f"the import would exceed {limit} tenants (--max-tenants)")
         for name, dump in body["tenants"].items():
             tx.import_tenant(name, dump, utcnow().isoformat())
     return _json({"imported": sorted(body["tenants"])})

@@ -100,8 +100,9 @@ def _render_unexpected(error: Exception) -> Response:
     vendor = g.get("vendor")
     if vendor is not None:
         return _render_api_error(vendor.errors.internal_error())
+    # The exception's text can quote what it choked on (a file, a body): the log has it.
     return Response(
-        json.dumps({"error": "internal error", "message": str(error)}),
+        json.dumps({"error": "internal error", "message": "see the server log"}),
         status=500,
         content_type="application/json",
     )

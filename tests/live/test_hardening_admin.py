@@ -420,6 +420,12 @@ def test_the_tenant_count_has_a_limit() -> None:
         assert status == 429 and "Traceback" not in json.dumps(answer)
         assert call("GET", base + ACCOUNTS, None, basic("sk_test_c"))[0] == 429
         assert len(tenant_names(base)) == 2
+        dump = call("GET", f"{base}/__admin/state?tenant=appstle:apst_test_b")[1]
+        copy = {"tenants": {"appstle:apst_test_z": dump["tenants"]["appstle:apst_test_b"]}}
+        status, answer = call("PUT", base + "/__admin/state", copy)
+        assert status == 400 and "--max-tenants" in answer["error"]
+        assert call("PUT", base + "/__admin/state", dump)[0] == 200  # replacing one is fine
+        assert len(tenant_names(base)) == 2
         assert call("GET", base + loyalty, None, {"X-API-Key": "apst_test_a"})[0] == 200
         call("POST", base + "/__admin/reset", {"tenant": "appstle:apst_test_a"})
         assert call("GET", base + loyalty, None, {"X-API-Key": "apst_test_c"})[0] == 200
