@@ -258,7 +258,7 @@ class Pipeline:
             tx.journal_append(entry, self.config.journal_size)
             self.store.end(tx, commit=True)
             if next(self._writes) % self.config.purge_every == 0:
-                self.purge()
+                self._purge_after_commit()
             return
         if tx is not None:
             self.store.end(tx, commit=False)  # a refusal changes nothing
@@ -272,6 +272,14 @@ class Pipeline:
         now = time.time()
         with self.store.transaction(write=True) as tx:
             return tx.purge(now, now - self.config.idempotency_ttl, batch)
+
+    def _purge_after_commit(self) -> None:
+        """The write is committed and answered: a purge that fails must not turn it into a
+        500, and is simply tried again `purge_every` writes later."""
+        try:
+            self.purge()
+        except Exception:
+            log.exception("purging expired records failed; will retry")
 
     def teardown(self, _exc: BaseException | None) -> None:
         tx = g.pop("tx", None)

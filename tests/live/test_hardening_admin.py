@@ -25,13 +25,12 @@ from mockserver.redaction import fingerprint
 from mockserver.vendors import appstle, medusa, spree
 from tests.live import running_server
 from tests.live.helpers import call
+from tests.vendors.medusa.conftest import ACCOUNTS, DEMO_ACCOUNT, basic
+from tests.vendors.spree.conftest import CREDITS, new_credit
 
 pytestmark = pytest.mark.slow
 
-ACCOUNTS = "/admin/store-credit-accounts"
-CREDITS = "/api/v2/platform/store_credits"
 TOKEN = "/spree_oauth/token"
-DEMO_ACCOUNT = "sc_acc_01JDEMQ0USD0000000000000AA"
 
 
 def raw(
@@ -44,10 +43,6 @@ def raw(
             return response.status, response.read().decode(), dict(response.headers)
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode(), dict(exc.headers)
-
-
-def basic(secret: str) -> dict[str, str]:
-    return {"Authorization": "Basic " + base64.b64encode(f"{secret}:".encode()).decode()}
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -66,20 +61,6 @@ def medusa_jwt(base: str) -> str:
     status, answer = call("POST", base + "/auth/user/emailpass", login)
     assert status == 200, answer
     return answer["token"]
-
-
-def new_credit(**overrides: Any) -> dict[str, Any]:
-    attributes = {
-        "user_id": "1",
-        "category_id": "1",
-        "type_id": "1",
-        "created_by_id": "2",
-        "store_id": "1",
-        "currency": "USD",
-        "amount": 150,
-        **overrides,
-    }
-    return {"store_credit": attributes}
 
 
 def tenant_names(base: str) -> list[str]:
