@@ -258,7 +258,7 @@ class Pipeline:
             tx.journal_append(entry, self.config.journal_size)
             self.store.end(tx, commit=True)
             if next(self._writes) % self.config.purge_every == 0:
-                self._purge_after_commit()
+                response.call_on_close(self._purge_after_commit)  # once the answer is sent
             return
         if tx is not None:
             self.store.end(tx, commit=False)  # a refusal changes nothing
@@ -267,15 +267,16 @@ class Pipeline:
 
     def purge(self, batch: int = PURGE_BATCH) -> int:
         """Delete a bounded batch of expired records (issued tokens) and idempotency answers
-        past their time to live. Run once every `purge_every` writes, so the cost is spread
-        thin and no request pays for a whole backlog; returns how many rows went."""
+        past their time to live. Run once every `purge_every` writes, after that write's
+        answer is sent, so no client waits for it and no purge takes on a whole backlog;
+        returns how many rows went."""
         now = time.time()
         with self.store.transaction(write=True) as tx:
             return tx.purge(now, now - self.config.idempotency_ttl, batch)
 
     def _purge_after_commit(self) -> None:
-        """The write is committed and answered: a purge that fails must not turn it into a
-        500, and is simply tried again `purge_every` writes later."""
+        """Runs after the answer has gone out, so its client does not wait for it; a purge
+        that fails is logged and simply tried again `purge_every` writes later."""
         try:
             self.purge()
         except Exception:
