@@ -104,6 +104,8 @@ class Vendor:
       `records.yaml`: `{"kinds": {kind regex: JSON Schema of its documents}, "$defs": {...}}`
       (schemas may `$ref` `#/$defs/...`); `PUT /__admin/state` refuses records of undeclared
       kinds or bad shape, so an import cannot leave a tenant its handlers cannot read.
+    - `real_hosts`: the vendor's own API hosts (glob patterns) that `mock_vendors()` routes
+      into the mock, so a client written against the vendor runs unchanged in a test.
     """
 
     name: str
@@ -122,3 +124,4 @@ class Vendor:
     reject_unknown_query: bool = False
     secret_fields: frozenset[str] = frozenset()
     record_schema: Mapping[str, Any] = field(default_factory=dict)
+    real_hosts: tuple[str, ...] = ()

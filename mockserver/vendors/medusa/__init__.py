@@ -38,4 +38,5 @@ VENDOR = Vendor(
     reject_unknown_query=True,
     secret_fields=frozenset({"password", "token"}),
     record_schema=read_yaml(Path(__file__).resolve().parent / "records.yaml"),
+    real_hosts=("*.api.myxclade.com",),
 )
