@@ -46,6 +46,8 @@ def create_app(config: MockConfig | None = None, vendors: list[Vendor] | None = 
     store = Store(config.state_path)
     publish_fixtures(store, fixtures)
     pipeline = Pipeline(config, store, vendors, ensure_signing_key(store))
+    while pipeline.purge():  # a state file from an earlier run starts without its backlog
+        pass
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
@@ -100,8 +102,9 @@ def _render_unexpected(error: Exception) -> Response:
     vendor = g.get("vendor")
     if vendor is not None:
         return _render_api_error(vendor.errors.internal_error())
+    # The exception's text can quote what it choked on (a file, a body): the log has it.
     return Response(
-        json.dumps({"error": "internal error", "message": str(error)}),
+        json.dumps({"error": "internal error", "message": "see the server log"}),
         status=500,
         content_type="application/json",
     )

@@ -60,6 +60,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve the admin API without a token on a non-loopback --host (refused otherwise)",
     )
     serve.add_argument(
+        "--max-tenants",
+        type=startup.positive_int,
+        default=10_000,
+        help="tenants kept at most (default 10000)",
+    )
+    serve.add_argument(
+        "--idempotency-ttl",
+        type=startup.positive_int,
+        default=86_400,
+        metavar="SECONDS",
+        help="how long an Idempotency-Key answer is replayed (default 86400, 24 h)",
+    )
+    serve.add_argument(
         "--sandbox-pattern",
         action="append",
         default=[],
@@ -100,6 +113,8 @@ def _config(args: argparse.Namespace, state_path: str) -> MockConfig:
         admin_token=args.admin_token,
         vendors=tuple(args.vendors) if args.vendors else None,
         quirks=frozenset(args.quirk),
+        max_tenants=args.max_tenants,
+        idempotency_ttl=args.idempotency_ttl,
     )
 
 

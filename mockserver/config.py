@@ -16,6 +16,12 @@ class MockConfig:
       violation (tests); otherwise it is logged and sent as is (serve mode).
     - `sandbox_patterns`: per-vendor regex overriding which credentials open a fresh tenant.
     - `quirks`: named switches that reproduce real-server defects (e.g. `medusa-real-500s`).
+    - Limits, so a long run or a hostile client cannot grow the state without end:
+      `max_tenants` (a new credential beyond it is refused with the vendor's 429),
+      `max_credential_length` (a longer sandbox credential opens no tenant),
+      `idempotency_ttl` (seconds an `Idempotency-Key` answer is replayed, 24 h as Stripe),
+      `purge_every` (expired tokens and idempotency records are purged once every this many
+      write requests, a bounded batch each time, so no request pays for the whole backlog).
     """
 
     state_path: str | None = None
@@ -29,3 +35,7 @@ class MockConfig:
     max_json_depth: int = 64
     vendors: tuple[str, ...] | None = None
     quirks: frozenset[str] = frozenset()
+    max_tenants: int = 10_000
+    max_credential_length: int = 200
+    idempotency_ttl: int = 86_400
+    purge_every: int = 200

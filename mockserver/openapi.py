@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from openapi_core.validation.request.exceptions import (
 from openapi_core.validation.response import V30ResponseValidator
 from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 from openapi_core.validation.schemas.factories import SchemaValidatorsFactory
-from werkzeug.datastructures import Headers
+from werkzeug.datastructures import Headers, MultiDict
 
 from mockserver.compiled import CompiledSpec
 from mockserver.errors import Problem
@@ -83,6 +83,7 @@ class VendorSpec:
         self.server_url = _first_server_url(self.document)
         self.operations = dict(_index_operations(self.document))
         self.compiled = CompiledSpec(inlined, self.openapi)
+        self.deep_object_names = frozenset(_deep_object_names(self.document))
 
     def operation(self, method: str, template: str) -> Operation | None:
         return self.operations.get((method.lower(), path_shape(template)))
@@ -95,6 +96,7 @@ class VendorSpec:
         """Nothing when the compiled check accepts the request (the hot path); otherwise
         openapi-core validates it again and its findings are the answer. `parsed_body` is
         the body already read as JSON, if it was."""
+        request = _without_bare_deep_object_keys(request, self.deep_object_names)
         if self.compiled.request_ok(request, parsed_body):
             return []
         return [p for e in self.openapi.iter_request_errors(request) for p in _problems_from(e)]
@@ -271,6 +273,37 @@ def _index_operations(document: dict[str, Any]) -> Iterable[tuple[tuple[str, str
                     query_names=frozenset(p["name"] for p in params if p.get("in") == "query"),
                 ),
             )
+
+
+def _deep_object_names(document: dict[str, Any]) -> Iterator[str]:
+    for item in (document.get("paths") or {}).values():
+        for method in (None, *_HTTP_METHODS):
+            holder = item if method is None else item.get(method) or {}
+            for param in holder.get("parameters") or []:
+                param = _resolve(document, param)
+                if param.get("in") == "query" and param.get("style") == "deepObject":
+                    yield param["name"]
+
+
+def _without_bare_deep_object_keys(request: SpecRequest, names: frozenset[str]) -> SpecRequest:
+    """The request without a plain `name=` key beside `name[...]` keys of a deepObject
+    parameter: openapi-core's deepObject reader raises IndexError on that mix (a 500 for
+    every query like `updated_at[$gt]=...&updated_at=1`). The plain key is left to the
+    vendor's own parser, which sees the whole query."""
+    query = request.parameters.query
+    bare = [
+        key for key in query if key in names and any(other.startswith(key + "[") for other in query)
+    ]
+    if not bare:
+        return request
+    kept = MultiDict([(k, v) for k, v in query.items(multi=True) if k not in bare])
+    parameters = RequestParameters(
+        query=kept,
+        header=request.parameters.header,
+        cookie=request.parameters.cookie,
+        path=request.parameters.path,
+    )
+    return replace(request, parameters=parameters)
 
 
 def _resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

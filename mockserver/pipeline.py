@@ -11,6 +11,7 @@ handler and never changes state, and only the handler's transaction holds the wr
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import re
@@ -25,9 +26,15 @@ from mockserver.bodies import BodyError, is_json_media_type, parse_json
 from mockserver.config import MockConfig
 from mockserver.errors import Problem
 from mockserver.openapi import SpecRequest, SpecResponse, VendorSpec, load_spec
+from mockserver.redaction import Redactor
 from mockserver.requestctx import utcnow
 from mockserver.store import GLOBAL_TENANT, Store, Transaction
-from mockserver.tenancy import ServerAuthContext, ensure_tenant
+from mockserver.tenancy import (
+    ServerAuthContext,
+    ensure_tenant,
+    has_room_for_tenant,
+    sandbox_pattern,
+)
 from mockserver.vendor import Principal, Vendor
 
 log = logging.getLogger("mockserver")
@@ -35,6 +42,7 @@ log = logging.getLogger("mockserver")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _RULE_VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 _JOURNAL_BODY_LIMIT = 4096
+PURGE_BATCH = 1000
 
 
 def spec_template(flask_rule: str) -> str:
@@ -54,9 +62,14 @@ class Pipeline:
         self.signing_key = signing_key
         self.specs: dict[str, VendorSpec] = {v.name: load_spec(v.spec_file) for v in vendors}
         self.sandbox = {
-            v.name: re.compile(config.sandbox_patterns.get(v.name, v.sandbox_pattern))
+            v.name: sandbox_pattern(
+                config.sandbox_patterns.get(v.name, v.sandbox_pattern),
+                config.max_credential_length,
+            )
             for v in vendors
         }
+        self.redactors = {v.name: Redactor(v.secret_fields) for v in vendors}
+        self._writes = itertools.count(1)  # this process's committed writes, for the purge
         self._by_prefix = sorted(
             ((prefix, v) for v in vendors for prefix in v.path_prefixes),
             key=lambda item: -len(item[0]),
@@ -113,10 +126,21 @@ class Pipeline:
             self.store.end(g.pop("tx"), commit=False)
         if is_new:
             with self.store.transaction(write=True) as tx:
+                if tx.tenant_vendor(tenant) is None and not has_room_for_tenant(
+                    tx, self.config.max_tenants
+                ):
+                    raise self._tenant_limit(vendor)
                 ensure_tenant(tx, vendor, tenant)
         if outcome is not None:
             self._apply_fault(vendor, outcome)
         return principal
+
+    def _tenant_limit(self, vendor: Vendor) -> Exception:
+        log.warning(
+            "refused a new tenant: %d tenants exist (max_tenants); POST /__admin/reset frees them",
+            self.config.max_tenants,
+        )
+        return vendor.errors.injected_fault(429)
 
     def _operation(self, vendor: Vendor, spec: VendorSpec) -> Any:
         exc = request.routing_exception
@@ -180,7 +204,8 @@ class Pipeline:
             b"\0".join([request.method.encode(), request.full_path.encode(), raw])
         ).hexdigest()
         g.idempotency = (key, fingerprint)
-        remembered = g.tx.remembered_answer(g.principal.tenant, key)
+        not_before = time.time() - self.config.idempotency_ttl
+        remembered = g.tx.remembered_answer(g.principal.tenant, key, not_before)
         if remembered is None:
             return None
         if remembered[0] != fingerprint:
@@ -215,14 +240,34 @@ class Pipeline:
         if tx is not None and response.status_code < 400 and not tx.read_only:
             if "idempotency" in g and not g.get("replayed"):
                 key, fingerprint = g.idempotency
-                tx.remember_answer(g.principal.tenant, key, fingerprint, _answer_of(response))
+                answer = _answer_of(response)
+                tx.remember_answer(g.principal.tenant, key, fingerprint, answer, time.time())
             tx.journal_append(entry, self.config.journal_size)
             self.store.end(tx, commit=True)
+            if next(self._writes) % self.config.purge_every == 0:
+                response.call_on_close(self._purge_after_commit)  # once the answer is sent
             return
         if tx is not None:
             self.store.end(tx, commit=False)  # a refusal changes nothing
         with self.store.transaction(write=True) as journal_tx:
             journal_tx.journal_append(entry, self.config.journal_size)
+
+    def purge(self, batch: int = PURGE_BATCH) -> int:
+        """Delete a bounded batch of expired records (issued tokens) and idempotency answers
+        past their time to live. Run once every `purge_every` writes, after that write's
+        answer is sent, so no client waits for it and no purge takes on a whole backlog;
+        returns how many rows went."""
+        now = time.time()
+        with self.store.transaction(write=True) as tx:
+            return tx.purge(now, now - self.config.idempotency_ttl, batch)
+
+    def _purge_after_commit(self) -> None:
+        """Runs after the answer has gone out, so its client does not wait for it; a purge
+        that fails is logged and simply tried again `purge_every` writes later."""
+        try:
+            self.purge()
+        except Exception:
+            log.exception("purging expired records failed; will retry")
 
     def teardown(self, _exc: BaseException | None) -> None:
         tx = g.pop("tx", None)
@@ -255,23 +300,24 @@ class Pipeline:
         )
 
     def _journal_entry(self, vendor: Vendor, response: Response) -> dict[str, Any]:
+        """What the journal keeps of one exchange, secrets fingerprinted (`redaction`)."""
         principal = g.get("principal")
-        body = g.get("raw_body", b"")
+        redact = self.redactors[vendor.name]
+        answer = b"" if response.is_streamed else response.get_data()
         return {
             "at": utcnow().isoformat(),
             "vendor": vendor.name,
             "tenant": principal.tenant if principal else None,
             "method": request.method,
             "path": request.path,
-            "query": request.query_string.decode("latin-1"),
+            "query": redact.query(request.query_string.decode("latin-1")),
             "status": response.status_code,
             "duration_ms": round((time.perf_counter() - g.started) * 1000, 3),
-            "request_body": body[:_JOURNAL_BODY_LIMIT].decode("utf-8", "replace"),
-            "response_body": (
-                ""
-                if response.is_streamed
-                else response.get_data()[:_JOURNAL_BODY_LIMIT].decode("utf-8", "replace")
-            ),
+            "request_headers": redact.headers(request.headers.items()),
+            "request_body": redact.body(g.get("raw_body", b""), request.mimetype)[
+                :_JOURNAL_BODY_LIMIT
+            ],
+            "response_body": redact.body(answer, response.mimetype or "")[:_JOURNAL_BODY_LIMIT],
         }
 
 

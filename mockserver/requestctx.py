@@ -9,10 +9,11 @@ against the spec and opened the tenant's transaction. Handlers stay thin: read `
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 from werkzeug.datastructures import MultiDict
 
 from mockserver.store import TenantStore
@@ -38,6 +39,11 @@ def fixtures() -> Any:
 def signing_key() -> bytes:
     """The server's secret for signing tokens, the same in every worker process."""
     return g.server_context.signing_key
+
+
+def sandbox_pattern() -> re.Pattern[str]:
+    """Credentials that open a tenant of their own, as configured (length bounded)."""
+    return current_app.extensions["mockserver"].sandbox[g.vendor.name]
 
 
 def principal() -> Principal:

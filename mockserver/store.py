@@ -60,6 +60,26 @@ END;
 # triggers above keep the counts instead. A state file from before them is counted once.
 _COUNTS_READY = "record_counts_ready"
 
+# Columns added after the first release, so state files written by it still open: each is
+# added when missing, then indexed for the purge (`Transaction.purge`).
+_ADDED_COLUMNS = (
+    ("records", "expires_at", "REAL"),
+    ("idempotency", "created_at", "REAL NOT NULL DEFAULT 0"),
+)
+_PURGE_INDEXES = """
+CREATE INDEX IF NOT EXISTS records_expiry ON records (expires_at) WHERE expires_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS idempotency_age ON idempotency (created_at);
+"""
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    for table, column, declaration in _ADDED_COLUMNS:
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+    conn.executescript(_PURGE_INDEXES)
+
+
 GLOBAL_TENANT = ""
 
 
@@ -77,12 +97,18 @@ class TenantStore:
         ).fetchone()
         return json.loads(row[0]) if row else None
 
-    def put(self, kind: str, record_id: str, doc: dict[str, Any]) -> None:
-        """Insert or replace; a replaced record keeps its place in `all()` order."""
+    def put(
+        self, kind: str, record_id: str, doc: dict[str, Any], expires_at: float | None = None
+    ) -> None:
+        """Insert or replace; a replaced record keeps its place in `all()` order.
+
+        A record with `expires_at` (epoch seconds) is deleted by a purge after that time;
+        readers must still check expiry themselves, as a purge runs only now and then."""
         self._conn.execute(
-            "INSERT INTO records (tenant, kind, id, data) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (tenant, kind, id) DO UPDATE SET data = excluded.data",
-            (self.tenant, kind, record_id, json.dumps(doc, separators=(",", ":"))),
+            "INSERT INTO records (tenant, kind, id, data, expires_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (tenant, kind, id) DO UPDATE SET data = excluded.data, "
+            "expires_at = excluded.expires_at",
+            (self.tenant, kind, record_id, json.dumps(doc, separators=(",", ":")), expires_at),
         )
 
     def delete(self, kind: str, record_id: str) -> bool:
@@ -156,21 +182,49 @@ class Transaction:
         for table, column in (*tables, ("tenants", "name")):
             self.conn.execute(f"DELETE FROM {table} WHERE {column}=?", (name,))
 
-    def remembered_answer(self, tenant: str, key: str) -> tuple[str, dict[str, Any]] | None:
-        """The (fingerprint, answer) stored for an Idempotency-Key, if any."""
+    def remembered_answer(
+        self, tenant: str, key: str, not_before: float = 0
+    ) -> tuple[str, dict[str, Any]] | None:
+        """The (fingerprint, answer) stored for an Idempotency-Key since `not_before`."""
         row = self.conn.execute(
-            "SELECT fingerprint, answer FROM idempotency WHERE tenant=? AND key=?", (tenant, key)
+            "SELECT fingerprint, answer FROM idempotency "
+            "WHERE tenant=? AND key=? AND created_at >= ?",
+            (tenant, key, not_before),
         ).fetchone()
         return (row[0], json.loads(row[1])) if row else None
 
     def remember_answer(
-        self, tenant: str, key: str, fingerprint: str, answer: dict[str, Any]
+        self,
+        tenant: str,
+        key: str,
+        fingerprint: str,
+        answer: dict[str, Any],
+        created_at: float = 0,
     ) -> None:
         self.conn.execute(
-            "INSERT OR REPLACE INTO idempotency (tenant, key, fingerprint, answer) "
-            "VALUES (?, ?, ?, ?)",
-            (tenant, key, fingerprint, json.dumps(answer)),
+            "INSERT OR REPLACE INTO idempotency (tenant, key, fingerprint, answer, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (tenant, key, fingerprint, json.dumps(answer), created_at),
         )
+
+    def purge(self, now: float, answers_before: float, batch: int) -> int:
+        """Delete up to `batch` expired records and as many idempotency answers older than
+        `answers_before`, oldest first, through their indexes; returns how many went."""
+        gone = 0
+        for sql, bound in (
+            (
+                "DELETE FROM records WHERE seq IN (SELECT seq FROM records "
+                "WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT ?)",
+                now,
+            ),
+            (
+                "DELETE FROM idempotency WHERE rowid IN (SELECT rowid FROM idempotency "
+                "WHERE created_at < ? ORDER BY created_at LIMIT ?)",
+                answers_before,
+            ),
+        ):
+            gone += self.conn.execute(sql, (bound, batch)).rowcount
+        return gone
 
     def journal_append(self, entry: dict[str, Any], keep: int) -> None:
         """Add a request to the journal, dropping the oldest beyond `keep` entries."""
@@ -183,6 +237,9 @@ class Transaction:
 
     def journal_clear(self) -> None:
         self.conn.execute("DELETE FROM journal")
+
+    def tenant_count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM tenants").fetchone()[0])
 
     def tenants(self) -> list[dict[str, str]]:
         rows = self.conn.execute("SELECT name, vendor, created_at FROM tenants ORDER BY name")
@@ -307,6 +364,7 @@ class Store:
         conn = self._connection()
         conn.execute("PRAGMA journal_mode=WAL")
         conn.executescript(SCHEMA)
+        _add_missing_columns(conn)
         with self.transaction() as tx:
             if tx.meta(_COUNTS_READY) is None:
                 tx.conn.execute("DELETE FROM record_counts")

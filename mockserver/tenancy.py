@@ -54,6 +54,12 @@ class ServerAuthContext:
         return self._signing_key
 
 
+def sandbox_pattern(regex: str, max_length: int) -> re.Pattern[str]:
+    """The sandbox regex, matching only credentials of at most `max_length` characters: each
+    sandbox credential opens a tenant, and a 4,000-character one should not."""
+    return re.compile(rf"(?=[\s\S]{{0,{max_length}}}\Z)(?:{regex})")
+
+
 def ensure_signing_key(store: Store) -> bytes:
     """One secret per state file, so every worker (and a restart) verifies the same tokens."""
     with store.transaction(write=True) as tx:
@@ -76,6 +82,12 @@ def stored_fixtures(tx: Transaction, vendor: str) -> dict[str, Any]:
     return json.loads(raw) if raw else {}
 
 
+def is_tenant_of(vendor: Vendor, name: str) -> bool:
+    """Every vendor names its tenants `<vendor name>:<credential or store>`; the admin API
+    uses this to refuse loading one vendor's records into another vendor's tenant."""
+    return name.startswith(f"{vendor.name}:") and len(name) > len(vendor.name) + 1
+
+
 def seed_tenant(tx: Transaction, vendor: Vendor, tenant: str) -> None:
     """(Re)create a tenant from the vendor's current fixtures, inside `tx`."""
     tx.drop_tenant(tenant)
@@ -87,3 +99,8 @@ def ensure_tenant(tx: Transaction, vendor: Vendor, tenant: str) -> None:
     """Seed the tenant if it does not exist yet; `tx` must hold the write lock."""
     if tx.tenant_vendor(tenant) is None:
         seed_tenant(tx, vendor, tenant)
+
+
+def has_room_for_tenant(tx: Transaction, max_tenants: int) -> bool:
+    """False once `max_tenants` tenants exist (`POST /__admin/reset` frees them)."""
+    return tx.tenant_count() < max_tenants

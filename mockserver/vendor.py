@@ -21,6 +21,8 @@ from mockserver.store import TenantStore
 class Principal:
     """Who is calling: the tenant whose state they see, and how they authenticated.
 
+    A tenant is named `<vendor name>:<credential or store>` (`appstle:apst_test_demo`).
+
     `subject` is the id of the user or key (Medusa records it as a transaction's
     `reference_id`), `scheme` a short word for how they proved it (e.g. "user", "api-key").
     """
@@ -97,6 +99,13 @@ class Vendor:
     - `reject_unknown_query`: answer undeclared query parameters as `unknown` problems.
     - `quirks`: the real-server defects this vendor can reproduce on request (`--quirk NAME`),
       each name with one line saying what it does.
+    - `secret_fields`: header, query and JSON/form field names (any depth, any case) whose
+      values are credentials or issued secrets; the request journal keeps only a fingerprint
+      of them (the core adds the standard ones: Authorization, Cookie, ...).
+    - `record_schema`: the shape of the tenant state, usually read from the vendor's
+      `records.yaml`: `{"kinds": {kind regex: JSON Schema of its documents}, "$defs": {...}}`
+      (schemas may `$ref` `#/$defs/...`); `PUT /__admin/state` refuses records of undeclared
+      kinds or bad shape, so an import cannot leave a tenant its handlers cannot read.
     - `real_hosts`: the vendor's own API hosts (glob patterns) that `mock_vendors()` routes
       into the mock, so a client written against the vendor runs unchanged in a test.
     """
@@ -116,4 +125,6 @@ class Vendor:
     content_type: str = "application/json"
     reject_unknown_query: bool = False
     quirks: Mapping[str, str] = field(default_factory=dict, hash=False)
+    secret_fields: frozenset[str] = frozenset()
+    record_schema: Mapping[str, Any] = field(default_factory=dict)
     real_hosts: tuple[str, ...] = ()

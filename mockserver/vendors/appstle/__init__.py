@@ -28,5 +28,7 @@ VENDOR = Vendor(
         "1002 jane.roe@example.com)",
         f"{auth.HEADER}: apst_test_<anything>  (a fresh copy of the demo shop per key)",
     ),
+    secret_fields=frozenset({"x-api-key", "api_key"}),
+    record_schema=read_yaml(Path(__file__).resolve().parent / "records.yaml"),
     real_hosts=("loyalty-admin.appstle.com",),
 )

@@ -37,5 +37,7 @@ VENDOR = Vendor(
     ),
     reject_unknown_query=True,
     quirks={QUIRK_REAL_500S: "answer 500 where the real server does (bad limit, offset, order)"},
+    secret_fields=frozenset({"password", "token"}),
+    record_schema=read_yaml(Path(__file__).resolve().parent / "records.yaml"),
     real_hosts=("*.api.myxclade.com",),
 )

@@ -38,6 +38,7 @@ _RULE_MESSAGES = {
 _REAL_500_FIELDS = {"limit", "offset", "order"}
 _JS_TYPE_NAMES = {"object": "record", "integer": "number"}
 _LOCATION_ORDER = ("body", "query", "path", "header", "cookie")
+_BRACKETS = re.compile(r"\[([^\[\]]*)\]")
 _ENUM_OPTIONS = re.compile(r"is not one of (\[.*\])$", re.DOTALL)
 
 
@@ -137,7 +138,8 @@ def _join(problems: list[Problem]) -> str:
     messages = list(dict.fromkeys(_message(p) for p in problems if p.kind != "unknown"))
     unknown = [name for p in problems if p.kind == "unknown" for name in p.names]
     if unknown:
-        unknown.sort(key=_sent_order(problems[0].location).get)
+        sent = _sent_order(problems[0].location)
+        unknown.sort(key=lambda name: sent.get(name, len(sent)))
         messages.append(f"Unrecognized fields: '{', '.join(dict.fromkeys(unknown))}'")
     return "Invalid request: " + "; ".join(messages)
 
@@ -148,7 +150,9 @@ def _sent_order(location: str) -> dict[str, int]:
     sent: Any = g.get("json_body") if location == "body" else request.args
     keys = list(sent.keys()) if hasattr(sent, "keys") else []
     order = {k: i for i, k in enumerate(keys)}
-    return {k.split("[", 1)[0]: order[k] for k in reversed(keys)} | order
+    # A nested key (`updated_at[foo]`) is reported by its inner name (`foo`).
+    inner = {part: order[k] for k in reversed(keys) for part in _BRACKETS.findall(k)}
+    return inner | {k.split("[", 1)[0]: order[k] for k in reversed(keys)} | order
 
 
 def _first_location(problems: list[Problem]) -> list[Problem]:

@@ -31,6 +31,7 @@ API_KEY = "api_key"
 ACCOUNT_CODE = "account_code"
 CUSTOMER_ACCOUNT = "customer_account"
 
+NOTE_MAX_LENGTH = 10_000
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -273,6 +274,7 @@ class Ledger:
         now: datetime,
     ) -> dict[str, Any]:
         check_amount(amount)
+        check_note(note)
         account = self.account(account_id)
         if kind == "debit" and amount > Totals.stored(account).balance:
             raise invalid_data("Insufficient balance")
@@ -291,6 +293,15 @@ def check_amount(amount: Decimal) -> None:
     """Medusa checks `amount > 0` after the schema and before looking the account up."""
     if not amount.is_finite() or amount <= 0:
         raise invalid_data("Amount must be greater than 0")
+
+
+def check_note(note: str | None) -> None:
+    """A mock limit (Medusa stores any length): a ledger that many clients write to for
+    hours must not grow by megabytes a request."""
+    if note is not None and len(note) > NOTE_MAX_LENGTH:
+        raise invalid_data(
+            f"Invalid request: Field 'note' must contain at most {NOTE_MAX_LENGTH} character(s)"
+        )
 
 
 def parse_amount(value: Any) -> Decimal:

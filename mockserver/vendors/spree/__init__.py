@@ -40,4 +40,6 @@ VENDOR = Vendor(
         "any client_id matching test_[A-Za-z0-9_]+ with client_secret=test_secret: its own store",
     ),
     content_type="application/vnd.api+json",
+    secret_fields=frozenset({"password", "client_secret", "access_token", "refresh_token"}),
+    record_schema=read_yaml(Path(__file__).resolve().parent / "records.yaml"),
 )

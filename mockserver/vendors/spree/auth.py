@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 import re
 import secrets
 from collections.abc import Mapping
@@ -29,6 +30,10 @@ DEMO_CLIENT = "test_client"
 # email -> (password, user id in the demo fixtures)
 PASSWORD_USERS = {"demo@example.com": ("spree123", "1")}
 DEFAULT_SCOPE = "admin"
+
+# Doorkeeper keeps a refresh token until it is used or revoked; the mock forgets an unused
+# one after 30 days (or the access token lifetime, if longer), so issued tokens cannot pile up.
+REFRESH_TTL = 30 * 24 * 3600
 
 ACCESS = "spree_access_token"
 REFRESH = "spree_refresh_token"
@@ -92,7 +97,7 @@ class TokenIssuer:
             missing = "Missing required parameter: refresh_token."
             raise errors.oauth_error("invalid_request", missing)
         record = self.store.get(REFRESH, token)
-        if record is None:
+        if record is None or self.now.timestamp() >= record.get("expires_at", math.inf):
             raise errors.oauth_error("invalid_grant")
         if client_id is not None:
             self._client(client_id, secret, required=True)
@@ -114,11 +119,21 @@ class TokenIssuer:
         access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         issued = int(self.now.timestamp())
         owner = {"tenant": tenant, "subject": subject, "scheme": scheme}
-        self.store.put(ACCESS, access, {**owner, "expires_at": self.now.timestamp() + self.ttl})
+        # Both carry their expiry as the store's purge time, so expired ones are deleted.
+        expires = self.now.timestamp() + self.ttl
+        self.store.put(ACCESS, access, {**owner, "expires_at": expires}, expires_at=expires)
+        refresh_expires = self.now.timestamp() + max(self.ttl, REFRESH_TTL)
         self.store.put(
             REFRESH,
             refresh,
-            {**owner, "access_token": access, "scope": scope, "client_id": client_id},
+            {
+                **owner,
+                "access_token": access,
+                "scope": scope,
+                "client_id": client_id,
+                "expires_at": refresh_expires,
+            },
+            expires_at=refresh_expires,
         )
         return {
             "access_token": access,

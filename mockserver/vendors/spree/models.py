@@ -61,6 +61,9 @@ SORTABLE = (
     "updated_at",
 )
 ZERO = Decimal("0")
+# A mock limit (Spree's `memo` is an unlimited text column), worded as Rails' length check:
+# a ledger that many clients write to for hours must not grow by megabytes a request.
+MEMO_MAX_LENGTH = 10_000
 
 
 def timestamp(now: datetime) -> str:
@@ -220,6 +223,8 @@ class StoreCreditLedger:
                 fail(key, "must exist")
         if not draft.get("currency"):
             fail("currency", "can't be blank")
+        if isinstance(draft.get("memo"), str) and len(draft["memo"]) > MEMO_MAX_LENGTH:
+            fail("memo", f"is too long (maximum is {MEMO_MAX_LENGTH} characters)")
         amount, used = draft["amount"], draft["amount_used"]
         authorized = draft["amount_authorized"]
         if amount is None:

@@ -3,15 +3,23 @@ call the model and shape the JSON:API answer."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Blueprint, Response, request
 
 from mockserver.errors import ApiError
-from mockserver.requestctx import body, config, global_store, query, respond, tenant_store, utcnow
+from mockserver.requestctx import (
+    body,
+    config,
+    global_store,
+    query,
+    respond,
+    sandbox_pattern,
+    tenant_store,
+    utcnow,
+)
 from mockserver.vendors.spree import jsonapi
-from mockserver.vendors.spree.auth import SANDBOX_PATTERN, TokenIssuer
+from mockserver.vendors.spree.auth import TokenIssuer
 from mockserver.vendors.spree.models import CATEGORY, CREDIT_TYPE, CreditQuery, StoreCreditLedger
 
 blueprint = Blueprint("spree", __name__)
@@ -23,9 +31,7 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 @blueprint.post("/spree_oauth/token")
 def create_oauth_token() -> Response:
-    settings = config()
-    sandbox = re.compile(settings.sandbox_patterns.get("spree", SANDBOX_PATTERN))
-    issuer = TokenIssuer(global_store(), sandbox, settings.token_ttl, utcnow())
+    issuer = TokenIssuer(global_store(), sandbox_pattern(), config().token_ttl, utcnow())
     try:
         token = issuer.issue(body(), request.headers.get("Authorization"))
     except ApiError as error:  # answered here so it keeps Doorkeeper's content type

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Request
 
 from mockserver.errors import ApiError, Problem
+from mockserver.fixtures import read_yaml
 from mockserver.requestctx import body, query, respond, tenant_store
 from mockserver.store import TenantStore
 from mockserver.vendor import AuthContext, Principal, Vendor
@@ -122,4 +123,6 @@ VENDOR = Vendor(
     sandbox_pattern=r"toy_test_\w+",
     demo_credentials=("X-Key: toy_demo",),
     reject_unknown_query=True,
+    secret_fields=frozenset({"x-key"}),
+    record_schema=read_yaml(HERE / "records.yaml"),
 )
