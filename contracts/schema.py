@@ -156,7 +156,10 @@ def check_enabled(settings: Settings, name: str) -> bool:
 
 
 def schemathesis_config(
-    settings: Settings, profile: VendorProfile | None = None, kind: Kind = Kind.MOCK
+    settings: Settings,
+    profile: VendorProfile | None = None,
+    kind: Kind = Kind.MOCK,
+    parameters: dict[str, str] | None = None,
 ) -> Any:
     from schemathesis.config import SchemathesisConfig
 
@@ -185,6 +188,7 @@ def schemathesis_config(
         "output": {"sanitization": {"enabled": False}},
         "checks": checks,
         "operations": business_refusal_operations(profile, refusals_checked) if profile else [],
+        "parameters": parameters or {},
     }
     if settings.seed is not None:
         data["seed"] = settings.seed
@@ -197,14 +201,18 @@ def load_schema(
     target: Target,
     auth: Authenticator,
     kind: Kind = Kind.MOCK,
+    parameters: dict[str, str] | None = None,
 ) -> Any:
+    """The Schemathesis schema of one vendor for this target; `parameters` fixes parameter
+    values (`{"path.id": ...}`: an object that exists on a vendor, where the spec's example
+    ids do not)."""
     import schemathesis
 
     import contracts.checks  # noqa: F401  (registers the response checks)
 
     _compat.install()
     schema = schemathesis.openapi.from_dict(
-        raw_spec(profile, kind), config=schemathesis_config(settings, profile, kind)
+        raw_spec(profile, kind), config=schemathesis_config(settings, profile, kind, parameters)
     )
     if target.app is not None:
         schema.app = target.app
