@@ -100,3 +100,15 @@ def test_known_deviation_matches_on_status_request_and_answer(tmp_path):
     assert known.match(replace(failure, request="GET http://h/a?order=x")) is None
     assert known.match(replace(failure, status=502)) is None
     assert known.match(replace(failure, vendor="spree")) is None
+
+
+def test_a_baseline_makes_the_same_failures_known(tmp_path):
+    from contracts.known import baseline
+
+    variant = VARIANTS["ledger_drift"][0]
+    first = run(small(phases=()), app=variant(default_app()))
+    assert "ledger_arithmetic" in first.failed_checks
+    path = tmp_path / "baseline.yaml"
+    path.write_text(baseline(first))
+    again = run(small(phases=(), known=(str(path),)), app=variant(default_app()))
+    assert again.exit_code == 0 and again.vendors[0].known
