@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -31,9 +32,16 @@ def contracts_mock_app() -> Any:
 @pytest.fixture
 def contracts_mock_server(contracts_mock_app: Any) -> Iterator[str]:
     """The mock served over HTTP on a free loopback port; yields its base URL."""
+    with serving(contracts_mock_app) as url:
+        yield url
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """Serve a WSGI app on a free port of 127.0.0.1 for the block; yields its base URL."""
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, contracts_mock_app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

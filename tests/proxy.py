@@ -3,20 +3,20 @@
 `forwarding_app(base_url)` is a WSGI app that sends each request on to `base_url` and hands
 back the answer; any WSGI middleware can wrap it, so the planted bugs of
 `tests/contracts/planted.py` (written as middlewares around the in-process mock) sit between
-the suite and a real vendor unchanged. `serving(app)` serves an app on 127.0.0.1 and yields
-its URL.
+the suite and a real vendor unchanged. `serving(app)` (the pytest plugin's) serves an app on
+127.0.0.1 and yields its URL.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import requests
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
+
+from contracts.pytest_plugin import serving
+
+__all__ = ["forwarding_app", "serving"]
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding"}
 
@@ -41,16 +41,3 @@ def forwarding_app(base_url: str, timeout: float = 30.0) -> Any:
         return Response(answer.content, status=answer.status_code, headers=kept)
 
     return app
-
-
-@contextmanager
-def serving(app: Any) -> Iterator[str]:
-    """Serve `app` on a free port of 127.0.0.1 for the block; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)

@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
+from contracts.engine import Progress
 from contracts.results import Outcome, RunResult
+
+
+class FileReport:
+    """A report written once, at the end, to `path` by the subclass's `write(result, path)`."""
+
+    write: Callable[[RunResult, Path], None]
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def on_progress(self, step: Progress) -> None:
+        """Nothing until the end."""
+
+    def on_finish(self, result: RunResult) -> None:
+        self.write(result, self.path)
 
 
 def failure_lines(failure: Outcome) -> list[str]:

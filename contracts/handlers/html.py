@@ -6,20 +6,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from contracts.engine import Progress
-from contracts.handlers.common import failure_lines, totals, verdict
+from contracts.handlers.common import FileReport, failure_lines, totals, verdict
 from contracts.results import RunResult
-
-
-class HtmlReport:
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-
-    def on_progress(self, step: Progress) -> None:
-        """Written at the end."""
-
-    def on_finish(self, result: RunResult) -> None:
-        write(result, self.path)
 
 
 def write(result: RunResult, path: str | Path) -> None:
@@ -63,3 +51,7 @@ def write(result: RunResult, path: str | Path) -> None:
                 parts.append("</ul>")
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text("\n".join(parts), encoding="utf-8")
+
+
+class HtmlReport(FileReport):
+    write = staticmethod(write)

@@ -6,20 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from contracts.engine import Progress
-from contracts.handlers.common import failure_lines
+from contracts.handlers.common import FileReport, failure_lines
 from contracts.results import RunResult
-
-
-class JUnitReport:
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-
-    def on_progress(self, step: Progress) -> None:
-        """Written at the end."""
-
-    def on_finish(self, result: RunResult) -> None:
-        write(result, self.path)
 
 
 def write(result: RunResult, path: str | Path) -> None:
@@ -60,3 +48,7 @@ def write(result: RunResult, path: str | Path) -> None:
     ET.indent(tree)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     tree.write(path, encoding="utf-8", xml_declaration=True)
+
+
+class JUnitReport(FileReport):
+    write = staticmethod(write)
