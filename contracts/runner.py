@@ -157,6 +157,8 @@ def run_vendor(
                 parameters = _working_object(profile, Api(target, who.first, spec), created)
             except LookupError as exc:  # the scenarios will report what is wrong with it
                 result.notes.append(f"no working object for {{id}} operations: {exc}")
+            except RequestBudgetExceeded:
+                result.budget_exhausted = True
         schema = load_schema(profile, settings, target, who.first, kind, parameters)
         tame = kind is Kind.VENDOR and not settings.hostile_values
         hooks.watch(schema, hooks.Watch(profile, tame_values=tame, created=created))
