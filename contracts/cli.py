@@ -9,11 +9,16 @@ known-deviations file of what failed.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 
 from contracts.config import PHASES, TARGETS, ConfigError, load
 from contracts.results import EXIT_OK, EXIT_UNUSABLE
 
+MISSING_EXTRA = (
+    "contracts: the contract suite needs Schemathesis, which a plain install leaves out: "
+    "pip install 'credit-contracts[contracts]'"
+)
 EPILOG = """\
 credentials (flags or environment; `_2` names are the second identity for isolation checks):
   APPSTLE_API_KEY, MEDUSA_SECRET_KEY or MEDUSA_JWT or MEDUSA_EMAIL + MEDUSA_PASSWORD,
@@ -142,6 +147,9 @@ def _flags(args: argparse.Namespace) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if importlib.util.find_spec("schemathesis") is None:
+        print(MISSING_EXTRA, file=sys.stderr)
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -3,18 +3,22 @@
 `forwarding_app(base_url)` is a WSGI app that sends each request on to `base_url` and hands
 back the answer; any WSGI middleware can wrap it, so the planted bugs of
 `tests/contracts/planted.py` (written as middlewares around the in-process mock) sit between
-the suite and a real vendor unchanged. `serving(app)` (the pytest plugin's) serves an app on
-127.0.0.1 and yields its URL.
+the suite and a real vendor unchanged. `serving(app)` (the pytest plugin's server) serves an
+app on 127.0.0.1 and yields its URL.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Any
 
 import requests
 from werkzeug.wrappers import Request, Response
 
-from contracts.pytest_plugin import serving
+from contracts.pytest_plugin import _served
+
+# The plugin's loopback server (what `contracts_mock_server` uses), as a context manager.
+serving = contextmanager(_served)
 
 __all__ = ["forwarding_app", "serving"]
 
