@@ -16,7 +16,8 @@ import os
 import time
 
 from contracts.config import VENDORS, load
-from contracts.runner import default_app, run, vendor_processes
+from contracts.processes import vendor_processes
+from contracts.runner import default_app, run
 
 
 def main() -> None:

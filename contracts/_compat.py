@@ -6,11 +6,16 @@ no-credential and bad-credential probes do), and werkzeug's `EnvironBuilder` rej
 a TypeError, so every secured operation reports an error instead of a result when the target
 is an in-process app. The patched transport drops those options when there is no session,
 exactly as Schemathesis already does when there is one.
+
+The same transport counts every in-process call against the run's request budget
+(`contracts.budget`), the extra requests checks send included.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from contracts import budget
 
 SOCKET_ONLY_OPTIONS = ("max_redirects", "verify", "cert", "proxies")
 _installed = False
@@ -30,6 +35,7 @@ def install() -> None:
             if session is None:
                 for name in SOCKET_ONLY_OPTIONS:
                     kwargs.pop(name, None)
+            budget.take_for_app(kwargs.get("app") or case.operation.app)
             return super().send(case, session=session, **kwargs)
 
     patched = InProcessTransport()

@@ -30,25 +30,40 @@ class Authenticator(Protocol):
     def invalidate(self) -> None:
         """Forget any cached token (the server answered 401 to it)."""
 
+    def placeholders(self) -> dict[str, str]:
+        """Secret text this identity sends -> a shell expression that rebuilds it from the
+        environment, so a replay line never shows the secret (`contracts.replay`)."""
+
 
 @dataclass
 class StaticHeader:
-    """A fixed header: an API key, or a secret key as HTTP Basic."""
+    """A fixed header: an API key, or a secret key as HTTP Basic; `shown` rebuilds the value
+    from the environment in a replay line (e.g. `$APPSTLE_API_KEY`)."""
 
     name: str
     value: str
+    shown: str = ""
 
     def headers(self) -> dict[str, str]:
         return {self.name: self.value}
+
+    def placeholders(self) -> dict[str, str]:
+        return {self.value: self.shown} if self.shown else {}
 
     def invalidate(self) -> None:
         """Nothing cached: a static key cannot be refreshed."""
 
 
-def basic_secret_key(key: str) -> StaticHeader:
+def basic_secret_key(key: str, variable: str = "MEDUSA_SECRET_KEY") -> StaticHeader:
     """Medusa's secret API key: HTTP Basic with the key as user name and no password."""
     token = base64.b64encode(f"{key}:".encode()).decode()
-    return StaticHeader("Authorization", f"Basic {token}")
+    shown = f"Basic $(printf '%s:' \"${variable}\" | base64 -w0)"
+    return StaticHeader("Authorization", f"Basic {token}", shown)
+
+
+def bearer(token: str, variable: str) -> StaticHeader:
+    """A bearer token given as such (e.g. a Medusa admin JWT in `MEDUSA_JWT`)."""
+    return StaticHeader("Authorization", f"Bearer {token}", f"Bearer ${variable}")
 
 
 @dataclass
@@ -62,6 +77,7 @@ class TokenEndpoint:
 
     target: Target
     fetch: Callable[[Target, str | None], tuple[str, float | None, str | None]]
+    variable: str = "TOKEN"  # the environment variable a replay line reads the token from
     margin: float = 30.0
     _token: str | None = None
     _refresh: str | None = None
@@ -91,6 +107,9 @@ class TokenEndpoint:
     def invalidate(self) -> None:
         with self._lock:
             self._token = None
+
+    def placeholders(self) -> dict[str, str]:
+        return {self._token: f"${self.variable}"} if self._token else {}
 
 
 def json_token(exchange: Any, field_name: str) -> str:

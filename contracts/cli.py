@@ -1,6 +1,9 @@
 """`contracts run`: fuzz an implementation of the vendor APIs and say whether it conforms.
 
-Exit status 0 only when every check passed; 1 on failures or errors; 2 on bad usage.
+Exit status: 0 every check passed (known deviations aside); 1 new failures or errors; 2 bad
+usage, unreachable target or refused credentials; 3 the request budget ran out before the run
+was complete, with no failure so far. `contracts baseline` runs the same way and prints a
+known-deviations file of what failed.
 """
 
 from __future__ import annotations
@@ -8,9 +11,9 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
-from typing import TextIO
 
-from contracts.config import PHASES, ConfigError, load
+from contracts.config import PHASES, TARGETS, ConfigError, load
+from contracts.results import EXIT_OK, EXIT_UNUSABLE
 
 MISSING_EXTRA = (
     "contracts: the contract suite needs Schemathesis, which a plain install leaves out: "
@@ -18,8 +21,9 @@ MISSING_EXTRA = (
 )
 EPILOG = """\
 credentials (flags or environment; `_2` names are the second identity for isolation checks):
-  APPSTLE_API_KEY, MEDUSA_SECRET_KEY or MEDUSA_EMAIL + MEDUSA_PASSWORD,
-  SPREE_CLIENT_ID + SPREE_CLIENT_SECRET. Against the mock, demo credentials are the default.
+  APPSTLE_API_KEY, MEDUSA_SECRET_KEY or MEDUSA_JWT or MEDUSA_EMAIL + MEDUSA_PASSWORD,
+  SPREE_CLIENT_ID + SPREE_CLIENT_SECRET. Against the mock, demo credentials are the default;
+  against a vendor they must be given.
 settings also come from CONTRACTS_<NAME> variables and [tool.contracts] in pyproject.toml.
 """
 
@@ -27,14 +31,32 @@ settings also come from CONTRACTS_<NAME> variables and [tool.contracts] in pypro
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="contracts", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser(
-        "run",
-        help="run the contract suite",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    for name, text in (
+        ("run", "run the contract suite"),
+        ("baseline", "run the suite and print a known-deviations file of what failed"),
+    ):
+        _run_options(
+            commands.add_parser(
+                name, help=text, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+            )
+        )
+    return parser
+
+
+def _run_options(run: argparse.ArgumentParser) -> None:
     run.add_argument("--vendor", dest="vendors", help="appstle, medusa, spree or all (comma list)")
     run.add_argument("--base-url", help="test a running server instead of the in-process mock")
+    run.add_argument(
+        "--target",
+        choices=TARGETS,
+        help="what answers at --base-url: our mock, a vendor, or auto (probe /__admin/health)",
+    )
+    run.add_argument(
+        "--known",
+        action="append",
+        metavar="FILE",
+        help="known vendor deviations (YAML, repeatable): expected, reported, not failed",
+    )
     run.add_argument("--max-examples", type=int, help="generated cases per operation and phase")
     run.add_argument("--seed", type=int, help="make data generation reproducible")
     run.add_argument("--workers", type=int, help="concurrent Schemathesis workers (threads)")
@@ -67,7 +89,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--phases", help=f"comma list of {','.join(PHASES)}")
     run.add_argument(
-        "--exclude-check", dest="exclude_checks", action="append", help="skip a check by name"
+        "--exclude-check",
+        dest="exclude_checks",
+        action="append",
+        help="skip a check by name (Schemathesis' and the scenarios' alike)",
+    )
+    run.add_argument(
+        "--include-check",
+        dest="include_checks",
+        action="append",
+        help="run only the named checks (repeatable)",
+    )
+    run.add_argument(
+        "--hostile-values",
+        action="store_const",
+        const=True,
+        help="against a vendor, also send extreme amounts, NUL and control characters",
+    )
+    run.add_argument(
+        "--distinct-tenants",
+        action="store_const",
+        const=True,
+        help="the `_2` credentials belong to another tenant: run tenant isolation on a vendor",
     )
     run.add_argument("--include-path", help="only operations whose path matches this regex")
     run.add_argument("--request-timeout", type=float, help="seconds per request")
@@ -84,15 +127,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="a credential, e.g. --cred APPSTLE_API_KEY=apst_... (overrides the environment)",
     )
-    return parser
 
 
 def _flags(args: argparse.Namespace) -> dict:
     flags = {k: v for k, v in vars(args).items() if k != "command"}
     if flags.get("reports"):
         flags["reports"] = tuple(flags["reports"])
-    if flags.get("exclude_checks"):
-        flags["exclude_checks"] = tuple(flags["exclude_checks"])
+    for name in ("exclude_checks", "include_checks", "known"):
+        if flags.get(name):
+            flags[name] = tuple(flags[name])
     creds = {}
     for item in flags.get("credentials") or []:
         name, sep, value = item.partition("=")
@@ -101,36 +144,6 @@ def _flags(args: argparse.Namespace) -> dict:
         creds[name] = value
     flags["credentials"] = creds
     return flags
-
-
-class LiveView:
-    """A one-line-per-step progress view on stderr (rewritten in place on a terminal)."""
-
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
-        self.tty = out.isatty()
-        self.cases = 0
-
-    def __call__(self, step) -> None:
-        if step.status == "started":
-            line = f"{step.vendor}: {step.phase} phase"
-        else:
-            self.cases += step.cases
-            mark = {"success": "ok", "failure": "FAIL", "error": "ERROR", "skip": "skip"}.get(
-                step.status, step.status
-            )
-            line = f"{step.vendor}: {step.phase:<9} {step.label:<55} {mark:<5} ({self.cases} cases)"
-        if self.tty:
-            self.out.write("\r\033[K" + line[:150])
-            if step.status in ("failure", "error"):
-                self.out.write("\n")
-        else:
-            self.out.write(line + "\n")
-        self.out.flush()
-
-    def close(self) -> None:
-        if self.tty:
-            self.out.write("\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,22 +156,31 @@ def main(argv: list[str] | None = None) -> int:
         settings = load(_flags(args))
     except ConfigError as exc:
         parser.error(str(exc))
-    from contracts import report
+    from contracts.handlers import file_reports
+    from contracts.handlers.console import LiveView, Summary
     from contracts.runner import run
 
-    view = LiveView(sys.stderr) if settings.progress else None
+    handlers = [LiveView(sys.stderr)] if settings.progress else []
+    if args.command == "run":
+        handlers += [Summary(sys.stdout), *file_reports(settings.reports)]
     try:
-        result = run(settings, progress=view)
-    except (FileNotFoundError, ConnectionError) as exc:
+        result = run(settings, progress=lambda step: [h.on_progress(step) for h in handlers])
+    except (FileNotFoundError, ConfigError) as exc:
         print(f"contracts: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        if view:
-            view.close()
-    report.summary(result, sys.stdout)
-    for path in report.write_reports(result, settings.reports):
-        print(f"report written: {path}")
-    return 0 if result.ok else 1
+        return EXIT_UNUSABLE
+    for handler in handlers:
+        handler.on_finish(result)
+    for report in settings.reports if args.command == "run" else ():
+        print(f"report written: {report.partition(':')[2]}")
+    for vendor in result.vendors:
+        if vendor.preflight:
+            print(f"contracts: {vendor.preflight}", file=sys.stderr)
+    if args.command == "baseline":
+        from contracts.known import baseline
+
+        sys.stdout.write(baseline(result))
+        return EXIT_UNUSABLE if result.exit_code == EXIT_UNUSABLE else EXIT_OK
+    return result.exit_code
 
 
 if __name__ == "__main__":

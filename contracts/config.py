@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 VENDORS = ("appstle", "medusa", "spree")
+TARGETS = ("auto", "mock", "vendor")
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 ENV_PREFIX = "CONTRACTS_"
 
@@ -30,6 +31,8 @@ class Settings:
 
     vendors: tuple[str, ...] = VENDORS
     base_url: str | None = None
+    target: str = "auto"  # mock, vendor, or auto: probe the mock's /__admin/health
+    known: tuple[str, ...] = ()  # known-deviation YAML files (`contracts/known/`)
     max_examples: int = 25
     seed: int | None = None
     workers: int = 1
@@ -42,6 +45,9 @@ class Settings:
     scenarios: bool = True
     phases: tuple[str, ...] = PHASES
     exclude_checks: tuple[str, ...] = ()
+    include_checks: tuple[str, ...] = ()
+    hostile_values: bool = False  # against a vendor: also send 1e308, NUL, lone surrogates
+    distinct_tenants: bool = False  # the `_2` credentials belong to another tenant (vendor)
     include_path: str | None = None
     request_timeout: float = 10.0
     no_shrink: bool = False
@@ -67,6 +73,8 @@ class Settings:
             raise ConfigError(
                 f"unknown vendor {', '.join(unknown)}; choose from {', '.join(VENDORS)} or all"
             )
+        if self.target not in TARGETS:
+            raise ConfigError(f"unknown target {self.target}; choose from {', '.join(TARGETS)}")
         bad_phases = sorted(set(self.phases) - set(PHASES))
         if bad_phases:
             raise ConfigError(
@@ -91,7 +99,7 @@ def parse(name: str, raw: Any) -> Any:
     if name == "vendors":
         items = _items(raw)
         return VENDORS if items in (["all"], []) else tuple(items)
-    if name in ("reports", "phases", "exclude_checks"):
+    if name in ("reports", "phases", "exclude_checks", "include_checks", "known"):
         return tuple(_items(raw))
     if name in ("max_examples", "workers", "max_requests", "seed", "processes"):
         try:
@@ -104,7 +112,15 @@ def parse(name: str, raw: Any) -> Any:
             return float(text)
         except ValueError:
             raise ConfigError(f"{name.replace('_', '-')} must be a number, got {raw!r}") from None
-    if name in ("read_only", "cleanup", "scenarios", "no_shrink", "progress"):
+    if name in (
+        "read_only",
+        "cleanup",
+        "scenarios",
+        "no_shrink",
+        "progress",
+        "hostile_values",
+        "distinct_tenants",
+    ):
         if isinstance(raw, bool):
             return raw
         text = str(raw).strip().lower()

@@ -8,19 +8,28 @@ a failure can be replayed by hand.
 
 from __future__ import annotations
 
+import enum
 import json
-import shlex
-import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
-SECRET_HEADERS = frozenset({"authorization", "x-api-key", "cookie"})
+from contracts import budget
+from contracts.budget import Limiter
+
+MOCK_HEALTH = "/__admin/health"
 
 
-class RequestBudgetExceeded(RuntimeError):
-    """The run reached `--max-requests`; nothing more is sent."""
+class Kind(enum.Enum):
+    """What answers: our mock (all its extras) or a vendor's server (only what the vendor does)."""
+
+    MOCK = "mock"
+    VENDOR = "vendor"
+
+
+def quote(text: str) -> str:
+    """Single-quote for a POSIX shell, always (replay lines swap secrets inside the quotes)."""
+    return "'" + text.replace("'", "'\\''") + "'"
 
 
 @dataclass
@@ -48,48 +57,24 @@ class Exchange:
         return self.headers.get("content-type", "")
 
     def curl(self) -> str:
-        """A curl line that replays the request (credentials masked, as in Schemathesis)."""
+        """A curl line that replays the request, credentials included (the report swaps them
+        for environment-variable placeholders, `contracts.replay`)."""
         parts = ["curl", "-X", self.method]
         for name, value in self.request_headers.items():
-            shown = "[Filtered]" if name.lower() in SECRET_HEADERS else value
-            parts += ["-H", f"{name}: {shown}"]
+            parts += ["-H", quote(f"{name}: {value}")]
         if self.request_body is not None:
-            parts += ["-d", json.dumps(self.request_body)]
-        parts.append(self.url)
-        return " ".join(shlex.quote(part) for part in parts)
+            parts += ["-d", quote(json.dumps(self.request_body))]
+        parts.append(quote(self.url))
+        return " ".join(parts)
+
+    def request_line(self) -> str:
+        """`METHOD URL body`: what known-deviation matchers read."""
+        body = "" if self.request_body is None else " " + json.dumps(self.request_body)
+        return f"{self.method} {self.url}{body}"
 
     def describe(self) -> str:
         body = self.content[:300].decode("utf-8", "replace")
         return f"{self.method} {self.url} -> {self.status} {body}"
-
-
-class Limiter:
-    """Request budget and rate shared by every call of a run (Schemathesis' and ours)."""
-
-    def __init__(self, max_requests: int | None = None, per_second: float | None = None) -> None:
-        self.max_requests = max_requests
-        self.per_second = per_second
-        self.sent = 0
-        self._lock = threading.Lock()
-        self._next_slot = 0.0
-
-    def take(self) -> None:
-        with self._lock:
-            if self.max_requests is not None and self.sent >= self.max_requests:
-                raise RequestBudgetExceeded(f"request budget of {self.max_requests} spent")
-            self.sent += 1
-            if self.per_second:
-                now = time.monotonic()
-                wait = self._next_slot - now
-                self._next_slot = max(now, self._next_slot) + 1.0 / self.per_second
-            else:
-                wait = 0.0
-        if wait > 0:
-            time.sleep(wait)
-
-    @property
-    def exhausted(self) -> bool:
-        return self.max_requests is not None and self.sent >= self.max_requests
 
 
 class Target(Protocol):
@@ -108,6 +93,8 @@ class Target(Protocol):
         json_body: Any = None,
         params: dict[str, Any] | None = None,
     ) -> Exchange: ...
+
+    def close(self) -> None: ...
 
 
 def _encode(headers: dict[str, str] | None, json_body: Any) -> tuple[dict[str, str], str | None]:
@@ -158,10 +145,20 @@ class InProcessTarget:
             content=answer.get_data(),
         )
 
+    def __post_init__(self) -> None:
+        budget.watch_app(self.app, self.limiter)
+
+    def close(self) -> None:
+        budget.unwatch_app(self.app)
+
 
 @dataclass
 class HttpTarget:
-    """A running server at `base_url` (the mock as a service, a sandbox, staging)."""
+    """A running server at `base_url` (the mock as a service, a sandbox, staging).
+
+    Its requests are counted by `contracts.budget` on the wire, like Schemathesis' own, from
+    construction until `close()`.
+    """
 
     base_url: str
     timeout: float = 10.0
@@ -172,6 +169,11 @@ class HttpTarget:
         import requests
 
         self._session = requests.Session()
+        budget.watch_url(self.base_url, self.limiter)
+
+    def close(self) -> None:
+        budget.unwatch_url(self.base_url)
+        self._session.close()
 
     def request(
         self,
@@ -182,7 +184,6 @@ class HttpTarget:
         json_body: Any = None,
         params: dict[str, Any] | None = None,
     ) -> Exchange:
-        self.limiter.take()
         sent, data = _encode(headers, json_body)
         url = _url(self.base_url, path, params)
         answer = self._session.request(method, url, headers=sent, data=data, timeout=self.timeout)
@@ -195,3 +196,17 @@ class HttpTarget:
             headers={k.lower(): v for k, v in answer.headers.items()},
             content=answer.content,
         )
+
+
+def detect_kind(target: Target, wanted: str = "auto") -> Kind:
+    """`wanted` unless "auto"; else the mock when it answers its admin health route.
+
+    The in-process app is always the mock (or a test's wrapper around it).
+    """
+    if wanted != "auto":
+        return Kind(wanted)
+    if target.app is not None:
+        return Kind.MOCK
+    answer = target.request("GET", MOCK_HEALTH)
+    body = answer.json
+    return Kind.MOCK if answer.status == 200 and isinstance(body, dict) else Kind.VENDOR

@@ -1,7 +1,8 @@
-"""One vendor's run in a child process: `python -m contracts.worker`, driven by the runner.
+"""One vendor's run in a child process: `python -m contracts.worker`, started by
+`contracts.processes`.
 
 The parent writes the pickled `(Settings, vendor)` to stdin; the child answers on its
-original stdout with length-prefixed pickles: `("progress", Progress)` as it goes, then
+original stdout with `contracts.channel` messages: `("progress", Progress)` as it goes, then
 `("result", VendorResult)`. Anything the run itself prints goes to stderr, so it cannot
 corrupt that channel. A plain subprocess instead of `multiprocessing`, whose `spawn` re-runs
 the caller's main module (a user's script without a `__main__` guard would start over) and
@@ -12,26 +13,9 @@ from __future__ import annotations
 
 import os
 import pickle
-import struct
 import sys
-from typing import Any, BinaryIO
 
-HEADER = struct.Struct("!I")
-
-
-def send(channel: BinaryIO, kind: str, value: Any) -> None:
-    data = pickle.dumps((kind, value))
-    channel.write(HEADER.pack(len(data)) + data)
-    channel.flush()
-
-
-def receive(channel: BinaryIO) -> tuple[str, Any] | None:
-    """The next message, or None at the end of the stream."""
-    header = channel.read(HEADER.size)
-    if len(header) < HEADER.size:
-        return None
-    (size,) = HEADER.unpack(header)
-    return pickle.loads(channel.read(size))
+from contracts.channel import send
 
 
 def main() -> int:

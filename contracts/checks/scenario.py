@@ -35,6 +35,10 @@ class ScenarioContext:
                 False,
                 message=message,
                 curl=exchange.curl() if exchange else "",
+                status=exchange.status if exchange else None,
+                answer=exchange.content[:200].decode("utf-8", "replace") if exchange else "",
+                request=exchange.request_line() if exchange else "",
+                cause=message,
             )
         )
 

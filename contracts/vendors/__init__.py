@@ -162,8 +162,8 @@ class Ledger(Protocol):
     def listed(self, body: Any, handle: str) -> bool:
         """Whether a `listing` answer shows the object."""
 
-    def created_by(self, path: str, body: Any) -> Request | None:
-        """The cleanup request for an object a successful POST to `path` created, if any."""
+    def created(self, path: str, body: Any) -> str | None:
+        """The handle of an object a successful POST to `path` created, if it made one."""
 
     def history(self, handle: str) -> Request | None:
         """The request that reads the object's history (transactions, events), if any."""
@@ -186,7 +186,8 @@ class Ledger(Protocol):
 
 class Undeletable:
     """For a `Ledger` whose API cannot delete what the scenarios work on: nothing to clean up
-    after a run, and nothing for the deletion check to look for in a list."""
+    after a run (what it made is listed as left behind), and nothing for the deletion check to
+    look for in a list."""
 
     def cleanup(self, handle: str) -> Request | None:
         return None
@@ -197,7 +198,7 @@ class Undeletable:
     def listed(self, body: Any, handle: str) -> bool:
         return False
 
-    def created_by(self, path: str, body: Any) -> Request | None:
+    def created(self, path: str, body: Any) -> str | None:
         return None
 
 
@@ -216,10 +217,14 @@ def positive_data_statuses(extra: tuple[str, ...]) -> list[str]:
 
 @dataclass(frozen=True)
 class CredentialOption:
-    """One way to authenticate: the environment variables it needs and how to use them."""
+    """One way to authenticate: the environment variables it needs and how to use them.
+
+    `build(target, values, suffix)` gets the values under their base names; `suffix` ("" or
+    "_2") names the variables a replay line should read them from.
+    """
 
     names: tuple[str, ...]
-    build: Callable[[Target, dict[str, str]], Authenticator]
+    build: Callable[[Target, dict[str, str], str], Authenticator]
 
 
 @dataclass(frozen=True)
@@ -234,6 +239,8 @@ class VendorProfile:
     envelope: Callable[[int, Any], str | None]
     invariants: Callable[[Any], Iterator[str]]
     ledger: Ledger
+    # A cheap authenticated read: the preflight sends it once to prove the credentials work.
+    probe: Request | None = None
     public_paths: tuple[str, ...] = field(default=())
     # operationId -> statuses the vendor answers to schema-valid data it refuses for a
     # business reason no schema can express (see `business_refusals` in each vendor module).

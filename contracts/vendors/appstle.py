@@ -245,7 +245,8 @@ PROFILE = VendorProfile(
     path_prefixes=("/api/external/",),
     credentials=(
         CredentialOption(
-            ("APPSTLE_API_KEY",), lambda t, c: StaticHeader("X-API-Key", c["APPSTLE_API_KEY"])
+            ("APPSTLE_API_KEY",),
+            lambda t, c, s: StaticHeader("X-API-Key", c["APPSTLE_API_KEY"], f"$APPSTLE_API_KEY{s}"),
         ),
     ),
     demo={"APPSTLE_API_KEY": "apst_test_demo"},
@@ -253,6 +254,7 @@ PROFILE = VendorProfile(
     envelope=envelope,
     invariants=invariants,
     ledger=AppstleLedger(),
+    probe=Request("GET", "/api/external/point-redeem-rules"),
     business_refusals=BUSINESS_REFUSALS,
     free_text=("note",),
 )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from contracts.auth import TokenEndpoint, basic_secret_key, json_token
+from contracts.auth import TokenEndpoint, basic_secret_key, bearer, json_token
 from contracts.target import Exchange, Target
 from contracts.vendors import (
     Api,
@@ -94,6 +94,12 @@ class MedusaLedger(Undeletable):
         if not isinstance(account, dict) or "id" not in account:
             raise LookupError(f"could not create a store credit account: {answer.describe()}")
         return str(account["id"]), answer
+
+    def created(self, path: str, body: Any) -> str | None:
+        account = body.get("store_credit_account") if isinstance(body, dict) else None
+        if path != ACCOUNTS or not isinstance(account, dict) or "id" not in account:
+            return None
+        return str(account["id"])
 
     def read(self, handle: str) -> Request:
         return Request("GET", f"{ACCOUNTS}/{handle}", label=f"GET {ACCOUNTS}/{{id}}")
@@ -212,11 +218,17 @@ PROFILE = VendorProfile(
     path_prefixes=("/admin/", "/auth/"),
     credentials=(
         CredentialOption(
-            ("MEDUSA_SECRET_KEY",), lambda t, c: basic_secret_key(c["MEDUSA_SECRET_KEY"])
+            ("MEDUSA_SECRET_KEY",),
+            lambda t, c, s: basic_secret_key(c["MEDUSA_SECRET_KEY"], f"MEDUSA_SECRET_KEY{s}"),
+        ),
+        CredentialOption(
+            ("MEDUSA_JWT",), lambda t, c, s: bearer(c["MEDUSA_JWT"], f"MEDUSA_JWT{s}")
         ),
         CredentialOption(
             ("MEDUSA_EMAIL", "MEDUSA_PASSWORD"),
-            lambda t, c: TokenEndpoint(t, _emailpass(c["MEDUSA_EMAIL"], c["MEDUSA_PASSWORD"])),
+            lambda t, c, s: TokenEndpoint(
+                t, _emailpass(c["MEDUSA_EMAIL"], c["MEDUSA_PASSWORD"]), f"MEDUSA_JWT{s}"
+            ),
         ),
     ),
     demo={"MEDUSA_SECRET_KEY": "sk_test_demo"},
@@ -224,6 +236,7 @@ PROFILE = VendorProfile(
     envelope=envelope,
     invariants=invariants,
     ledger=MedusaLedger(),
+    probe=Request("GET", ACCOUNTS, params={"limit": 1}),
     business_refusals=BUSINESS_REFUSALS,
     free_text=("note",),
 )

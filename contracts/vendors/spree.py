@@ -256,11 +256,11 @@ class SpreeLedger:
             isinstance(item, dict) and str(item.get("id")) == handle for item in data
         )
 
-    def created_by(self, path: str, body: Any) -> Request | None:
+    def created(self, path: str, body: Any) -> str | None:
         data = body.get("data") if isinstance(body, dict) else None
         if path != CREDITS or not isinstance(data, dict) or "id" not in data:
             return None
-        return self.cleanup(str(data["id"]))
+        return str(data["id"])
 
 
 PROFILE = VendorProfile(
@@ -271,8 +271,10 @@ PROFILE = VendorProfile(
     credentials=(
         CredentialOption(
             ("SPREE_CLIENT_ID", "SPREE_CLIENT_SECRET"),
-            lambda t, c: TokenEndpoint(
-                t, _client_credentials(c["SPREE_CLIENT_ID"], c["SPREE_CLIENT_SECRET"])
+            lambda t, c, s: TokenEndpoint(
+                t,
+                _client_credentials(c["SPREE_CLIENT_ID"], c["SPREE_CLIENT_SECRET"]),
+                f"SPREE_ACCESS_TOKEN{s}",
             ),
         ),
     ),
@@ -281,6 +283,7 @@ PROFILE = VendorProfile(
     envelope=envelope,
     invariants=invariants,
     ledger=SpreeLedger(),
+    probe=Request("GET", CREDITS, params={"per_page": 1}),
     business_refusals=BUSINESS_REFUSALS,
     free_text=("memo",),
 )

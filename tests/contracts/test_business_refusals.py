@@ -11,7 +11,7 @@ import pytest
 
 from contracts.auth import StaticHeader
 from contracts.config import Settings
-from contracts.runner import load_schema
+from contracts.schema import load_schema
 from contracts.target import InProcessTarget
 from contracts.vendors import positive_data_statuses, registry
 

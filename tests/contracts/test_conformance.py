@@ -10,7 +10,9 @@ import yaml
 
 from contracts.cli import main
 from contracts.config import VENDORS, Settings
-from contracts.runner import run, spec_path, vendor_processes
+from contracts.processes import vendor_processes
+from contracts.runner import run
+from contracts.schema import spec_path
 from contracts.vendors import registry
 
 

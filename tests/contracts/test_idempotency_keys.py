@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from schemathesis.core.parameters import ParameterLocation
 
-from contracts.runner import fresh_idempotency_key
+from contracts.hooks import fresh_idempotency_key
 
 
 def case(method: str, key: object, *, negative_headers: bool = False) -> SimpleNamespace:

@@ -8,7 +8,7 @@ import unicodedata
 from hypothesis import given, settings
 
 from contracts import text
-from contracts.runner import _raw_spec
+from contracts.schema import raw_spec
 from contracts.vendors import registry
 
 
@@ -50,7 +50,7 @@ def test_schemathesis_generates_the_vendors_notes_as_realistic_text():
 
     profile = registry()["medusa"]
     text.install()
-    schema = schemathesis.openapi.from_dict(text.annotate(_raw_spec(profile), profile.free_text))
+    schema = schemathesis.openapi.from_dict(text.annotate(raw_spec(profile), profile.free_text))
     operation = schema["/admin/store-credit-accounts/{id}/credit"]["POST"]
     notes = []
 
@@ -62,7 +62,7 @@ def test_schemathesis_generates_the_vendors_notes_as_realistic_text():
 
     collect()
     # Besides the spec's own example note, every note is realistic text.
-    path = _raw_spec(profile)["paths"]["/admin/store-credit-accounts/{id}/credit"]
+    path = raw_spec(profile)["paths"]["/admin/store-credit-accounts/{id}/credit"]
     example = path["post"]["requestBody"]["content"]["application/json"]["example"]["note"]
     drawn = [note for note in notes if note != example]
     assert drawn

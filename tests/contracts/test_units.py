@@ -10,14 +10,18 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from contracts import config, report
+from contracts import config, replay
 from contracts.auth import AuthError, TokenEndpoint, basic_secret_key
+from contracts.budget import Limiter, RequestBudgetExceeded
 from contracts.checks.envelope import envelope_problem, vendor_error_envelope
 from contracts.checks.ledger import ledger_invariants
 from contracts.checks.scenario import diff
+from contracts.credentials import identities
+from contracts.handlers import html, junit
+from contracts.handlers.console import summary
+from contracts.preflight import PreflightError
 from contracts.results import Outcome, RunResult, VendorResult
-from contracts.runner import identities
-from contracts.target import Exchange, Limiter, RequestBudgetExceeded
+from contracts.target import Exchange, Kind
 from contracts.vendors import registry
 from contracts.vendors.spree import display_number
 
@@ -190,6 +194,14 @@ def test_identities_prefer_given_credentials_then_demo():
     assert second == {"MEDUSA_EMAIL": "qa@example.com", "MEDUSA_PASSWORD": "pw"}
 
 
+def test_a_vendor_never_gets_demo_credentials():
+    medusa = PROFILES["medusa"]
+    with pytest.raises(PreflightError, match="MEDUSA_SECRET_KEY"):
+        identities(medusa, {}, Kind.VENDOR)
+    first, second = identities(medusa, {"MEDUSA_JWT": "eyJ"}, Kind.VENDOR)
+    assert first == {"MEDUSA_JWT": "eyJ"} and second is None
+
+
 def test_basic_secret_key_has_empty_password():
     assert basic_secret_key("sk_1").headers() == {"Authorization": "Basic c2tfMTo="}
 
@@ -235,18 +247,36 @@ def test_limiter_budget():
     assert limiter.exhausted
 
 
-def test_exchange_curl_masks_secrets():
+def test_replay_line_reads_secrets_from_the_environment():
+    import subprocess
+
+    key = basic_secret_key("sk_live_123", "MEDUSA_SECRET_KEY")
     exchange = Exchange(
         "POST",
         "http://h/x",
-        {"X-API-Key": "apst_secret", "Content-Type": "application/json"},
-        {"a": 1},
+        {**key.headers(), "Content-Type": "application/json"},
+        {"password": "hunter22"},
         200,
         {},
         b"{}",
     )
-    line = exchange.curl()
-    assert "apst_secret" not in line and "[Filtered]" in line and '{"a": 1}' in line
+    given = {"MEDUSA_PASSWORD": "hunter22", "MEDUSA_PORT": "9100"}
+    secrets = replay.secrets([key], given, ["MEDUSA_PASSWORD"])
+    line = replay.mask(exchange.curl(), secrets)
+    assert "sk_live_123" not in line and "c2tfbGl2ZV8xMjM6" not in line and "hunter22" not in line
+    assert "$MEDUSA_SECRET_KEY" in line and "[Filtered]" not in line and "$MEDUSA_PORT" not in line
+    # The shell rebuilds exactly the header and body that were sent.
+    env = {
+        "MEDUSA_SECRET_KEY": "sk_live_123",
+        "MEDUSA_PASSWORD": "hunter22",
+        "PATH": "/usr/bin:/bin",
+    }
+    echoed = subprocess.run(
+        ["bash", "-c", "printf '%s\\n' " + line.removeprefix("curl ")],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout.splitlines()  # fmt: skip
+    assert f"Authorization: Basic {key.value.split()[1]}" in echoed
+    assert '{"password": "hunter22"}' in echoed
 
 
 # --- reports -----------------------------------------------------------------------------------
@@ -270,13 +300,14 @@ def sample_result() -> RunResult:
 
 def test_junit_is_valid_and_counts(tmp_path: Path):
     path = tmp_path / "out" / "junit.xml"
-    report.junit(sample_result(), path)
+    junit.write(sample_result(), path)
     root = ET.parse(path).getroot()
     suite = root.find("testsuite")
     assert suite.get("tests") == "2" and suite.get("failures") == "1"
     failure = root.find(".//failure")
     assert failure.get("message") == "balance moved by 2"
     assert "curl -X POST" in failure.text
+    assert root.find(".//property[@name='seed']").get("value") == "4"
 
 
 def test_summary_and_html(tmp_path: Path):
@@ -284,10 +315,11 @@ def test_summary_and_html(tmp_path: Path):
 
     out = io.StringIO()
     result = sample_result()
-    report.summary(result, out)
+    summary(result, out)
     text = out.getvalue()
     assert "ledger_arithmetic" in text and "replay: curl -X POST" in text and "FAILED" in text
-    report.html_report(result, tmp_path / "r.html")
+    assert "seed 4" in text
+    html.write(result, tmp_path / "r.html")
     assert "balance moved by 2" in (tmp_path / "r.html").read_text()
     assert not result.ok and result.failed_checks == {"ledger_arithmetic"}
     json.dumps(result.failed_checks, default=list)

@@ -1,0 +1,70 @@
+"""Vendors tested at once, each in a process of its own (`python -m contracts.worker`)."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from contracts.channel import receive
+from contracts.config import Settings
+from contracts.engine import Progress, ProgressCallback
+from contracts.results import VendorResult
+
+
+def vendor_processes(settings: Settings, app: Any = None) -> int:
+    """How many vendors to test at once, each in a process of its own.
+
+    Schemathesis' generation and the in-process mock are pure Python, so threads share one
+    core; a process per vendor uses the others. Only for the default target (each process
+    builds its own mock) or a base URL, and never with a request budget or rate limit, which
+    are shared by the whole run.
+    """
+    if app is not None or settings.max_requests is not None or settings.rate_limit is not None:
+        return 1
+    wanted = settings.processes or os.cpu_count() or 1
+    return max(1, min(wanted, len(settings.vendors)))
+
+
+def run_in_processes(
+    settings: Settings, processes: int, progress: ProgressCallback | None
+) -> list[VendorResult]:
+    lock = threading.Lock()
+
+    def report(step: Progress) -> None:
+        if progress is not None:
+            with lock:
+                progress(step)
+
+    with ThreadPoolExecutor(processes) as pool:
+        futures = [
+            pool.submit(_vendor_process, settings, name, report) for name in settings.vendors
+        ]
+        return [future.result() for future in futures]
+
+
+def _vendor_process(settings: Settings, name: str, report: ProgressCallback) -> VendorResult:
+    """Run one vendor in `python -m contracts.worker`, relaying its progress."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "contracts.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    assert child.stdin is not None and child.stdout is not None
+    outcome = None
+    try:
+        pickle.dump((settings, name), child.stdin)
+        child.stdin.close()
+        while (message := receive(child.stdout)) is not None:
+            kind, value = message
+            if kind == "progress":
+                report(value)
+            elif kind == "result":
+                outcome = value
+    finally:
+        code = child.wait()
+    if outcome is None:  # the child died: say so instead of losing the vendor
+        return VendorResult(name, errors=[f"worker process exited with status {code}"])
+    return outcome
