@@ -31,5 +31,10 @@ def display(value: Decimal, currency: str) -> str:
     amount = to_cents(value)
     sign = "-" if amount < 0 else ""
     body = f"{abs(amount):,.2f}"
-    symbol = SYMBOLS.get(currency)
+    symbol = SYMBOLS.get(currency.upper())  # the money gem finds currencies in any case
     return f"{sign}{symbol}{body}" if symbol else f"{sign}{currency} {body}"
+
+
+def money_to_s(value: Decimal) -> str:
+    """`Money#to_s` (the money gem, no symbol) of a two-decimal currency: "1500.00"."""
+    return f"{to_cents(value):.2f}"
