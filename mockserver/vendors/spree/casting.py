@@ -12,6 +12,8 @@ from typing import Any
 
 _TO_I = re.compile(r"\s*([+-]?\d+(?:_\d+)*)")
 _TO_D = re.compile(r"\s*([+-]?(?:\d+(?:_\d+)*)?(?:\.\d+(?:_\d+)*)?(?:[eE][+-]?\d+)?)")
+# Ruby's `Kernel#Float` on a string, which Rails' numericality validation uses.
+_FLOAT = re.compile(r"\s*[+-]?(\d+(_\d+)*(\.\d+(_\d+)*)?|\.\d+)([eE][+-]?\d+)?\s*")
 _FORM_KEY = re.compile(r"\[([^\[\]]*)\]")
 
 
@@ -35,6 +37,18 @@ def to_d(value: Any) -> Decimal:
         return Decimal(text)
     except InvalidOperation:
         return Decimal(0)
+
+
+def number(value: Any) -> Decimal | None:
+    """A JSON number or numeric string as an exact decimal; None when Rails would say
+    "is not a number" (booleans, blanks, words, hexadecimal)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value))
+    if isinstance(value, str) and _FLOAT.fullmatch(value):
+        return Decimal(value.strip().replace("_", ""))
+    return None
 
 
 def record_id(value: Any) -> str | None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from mockserver.store import TenantStore
 from mockserver.vendors.spree import casting, errors, ransack
-from mockserver.vendors.spree.money import to_cents, to_decimal
+from mockserver.vendors.spree.money import to_cents
 
 CREDIT = "store_credit"
 EVENT = "store_credit_event"
@@ -169,7 +169,7 @@ class StoreCreditLedger:
             **_permitted(attributes),
             "store_id": self._current_store(),
         }
-        self._validate(draft, amounts_changed=True)
+        self._validate(draft, None)
         credit = {
             "id": str(self.store.next_id(CREDIT)),
             **_stored(draft),
@@ -190,9 +190,9 @@ class StoreCreditLedger:
             **_permitted(attributes),
             "store_id": credit["store_id"],  # `ensure_current_store` keeps it
         }
-        changed = any(to_cents(draft[a]) != amount_of(credit, a) for a in AMOUNTS)
-        self._validate(draft, amounts_changed=changed)
+        self._validate(draft, credit)
         updated = {**credit, **_stored(draft)}
+        changed = any(updated[a] != credit[a] for a in AMOUNTS)
         if updated != credit:
             updated["updated_at"] = self.now
         self._move_user_totals(credit, updated)
@@ -212,11 +212,12 @@ class StoreCreditLedger:
 
     # -- rules -------------------------------------------------------------------------
 
-    def _validate(self, draft: Mapping[str, Any], amounts_changed: bool) -> None:
+    def _validate(self, draft: Mapping[str, Any], before: Mapping[str, Any] | None) -> None:
         """Every failure at once, keyed and worded as Spree's `StoreCredit` model does.
 
         Amounts are compared as the `decimal(8,2)` columns hold them: ActiveRecord rounds to
-        cents before validating (0.004 is "must be greater than 0").
+        cents before validating (0.004 is "must be greater than 0"). `before` is the stored
+        credit of an update (None on create).
         """
         found: dict[str, list[str]] = {}
 
@@ -228,22 +229,27 @@ class StoreCreditLedger:
             fail("user", "can't be blank")
         if not str(draft["currency"] or "").strip():
             fail("currency", "can't be blank")
+        for name in AMOUNTS:
+            if draft[name] is None:
+                fail(name, "is not a number")
+            elif abs(draft[name]) > MAX_AMOUNT:  # 1e400 too; Spree: a database error (500)
+                fail(name, f"must be less than or equal to {MAX_AMOUNT}")
+        if found.keys() & set(AMOUNTS):
+            raise errors.validation_failed(found)
         amount, used, authorized = (to_cents(draft[a]) for a in AMOUNTS)
         if amount <= ZERO:
             fail("amount", "must be greater than 0")
         if used < ZERO:
             fail("amount_used", "must be greater than or equal to 0")
-        for name, value in zip(AMOUNTS, (amount, used, authorized), strict=True):
-            if abs(value) > MAX_AMOUNT:
-                fail(name, f"must be less than or equal to {MAX_AMOUNT}")
         if used > amount:
             fail("amount_used", "Cannot be greater than amount.")
         if used + authorized > amount:
             fail("amount_authorized", "Exceeds total credits.")
         if found:
             raise errors.validation_failed(found)
-        if not has_user and amounts_changed:
-            raise errors.server_error()  # `nil.total_available_store_credit`
+        changed = before is None or any(to_cents(draft[a]) != amount_of(before, a) for a in AMOUNTS)
+        if not has_user and changed:
+            raise errors.server_error()  # `nil.total_available_store_credit` in after_save
 
     def _current_store(self) -> str:
         """`ensure_current_store`: the tenant's store replaces whatever `store_id` was sent."""
@@ -333,14 +339,14 @@ def _remaining_by_user(
 
 def _permitted(attributes: Mapping[str, Any]) -> dict[str, Any]:
     """Strong parameters, then ActiveRecord's casts: ids to integers, amounts to decimals
-    (numbers or numeric strings, as the spec admits), metadata only as objects."""
+    (None for a value that is no number), metadata only as objects."""
     given = casting.permit(attributes, (*REFERENCES, *AMOUNTS, *PLAIN), METADATA)
     for name in REFERENCES:
         if name in given:
             given[name] = casting.record_id(given[name])
     for name in AMOUNTS:
         if name in given:
-            given[name] = to_decimal(given[name])
+            given[name] = casting.number(given[name])
     for name in PLAIN:
         if given.get(name) is not None:
             given[name] = str(given[name])

@@ -9,11 +9,6 @@ CENT = Decimal("0.01")
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 
 
-def to_decimal(value: int | float | str | Decimal) -> Decimal:
-    """A JSON number as the exact decimal the client wrote (floats via their shortest repr)."""
-    return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
 def to_cents(value: Decimal) -> Decimal:
     """What a `decimal(8,2)` column keeps."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
