@@ -187,6 +187,10 @@ def test_schema_problems_become_one_422(spree: Any, auth: dict[str, str]) -> Non
         ({"amount": 1_000_000}, {"amount": ["must be less than or equal to 999999.99"]}),
         ({"amount_used": -1}, {"amount_used": ["must be greater than or equal to 0"]}),
         ({"amount_authorized": "x"}, {"amount_authorized": ["is not a number"]}),
+        (
+            {"amount_authorized": "1e999999999"},
+            {"amount_authorized": ["must be less than or equal to 999999.99"]},
+        ),
         ({"user_id": "abc"}, {"user_id": ["is invalid"]}),  # Rails: 0, then a 500
         ({"currency": "US Dollar"}, {"currency": ["is invalid"]}),
         ({"currency": " "}, {"currency": ["can't be blank"]}),
