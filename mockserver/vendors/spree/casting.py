@@ -10,10 +10,11 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-_TO_I = re.compile(r"\s*([+-]?\d+(?:_\d+)*)")
-_TO_D = re.compile(r"\s*([+-]?(?:\d+(?:_\d+)*)?(?:\.\d+(?:_\d+)*)?(?:[eE][+-]?\d+)?)")
-# Ruby's `Kernel#Float` on a string, which Rails' numericality validation uses.
-_FLOAT = re.compile(r"\s*[+-]?(\d+(_\d+)*(\.\d+(_\d+)*)?|\.\d+)([eE][+-]?\d+)?\s*")
+_TO_I = re.compile(r"\s*([+-]?\d+(?:_\d+)*)", re.ASCII)
+_TO_D = re.compile(r"\s*([+-]?(?:\d+(?:_\d+)*)?(?:\.\d+(?:_\d+)*)?(?:[eE][+-]?\d+)?)", re.ASCII)
+# Ruby's `Kernel#Float` on a string, which Rails' numericality validation uses (ASCII
+# digits and spaces only, as in Ruby).
+_FLOAT = re.compile(r"\s*[+-]?(\d+(_\d+)*(\.\d+(_\d+)*)?|\.\d+)([eE][+-]?\d+)?\s*", re.ASCII)
 _FORM_KEY = re.compile(r"\[([^\[\]]*)\]")
 
 

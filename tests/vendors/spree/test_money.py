@@ -50,12 +50,12 @@ def test_json_floats_keep_the_digits_the_client_wrote() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("10", "10"), (" 1e2 ", "1E+2"), ("1_000.5", "1000.5"), (".5", "0.5"), ("-3", "-3")],
+    [("10", "10"), (" 1e2 ", "1E+2"), ("1_000.5", "1000.5"), (".5", "0.5"), ("\v-3\n", "-3")],
 )
 def test_numeric_strings_read_as_kernel_float_does(value: str, expected: str) -> None:
     assert number(value) == Decimal(expected)
 
 
-@pytest.mark.parametrize("value", ["abc", "", "0x1A", "1.", "1e", True, None])
+@pytest.mark.parametrize("value", ["abc", "", "0x1A", "1.", "1e", "\u0663", "1\u2003", True, None])
 def test_what_is_no_number(value: object) -> None:
     assert number(value) is None
