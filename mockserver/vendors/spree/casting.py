@@ -48,7 +48,11 @@ def number(value: Any) -> Decimal | None:
     if isinstance(value, int | float | Decimal):
         return Decimal(str(value))
     if isinstance(value, str) and _FLOAT.fullmatch(value):
-        return Decimal(value.strip().replace("_", ""))
+        text = value.strip().replace("_", "")
+        try:
+            return Decimal(text)
+        except InvalidOperation:  # an exponent beyond Decimal's: Ruby reads +-Infinity or 0
+            return Decimal(float(text))
     return None
 
 

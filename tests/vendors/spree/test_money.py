@@ -50,7 +50,14 @@ def test_json_floats_keep_the_digits_the_client_wrote() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("10", "10"), (" 1e2 ", "1E+2"), ("1_000.5", "1000.5"), (".5", "0.5"), ("\v-3\n", "-3")],
+    [
+        ("10", "10"),
+        (" 1e2 ", "1E+2"),
+        ("1_000.5", "1000.5"),
+        (".5", "0.5"),
+        ("\v-3\n", "-3"),
+        ("-1e99999999999999999999", "-Infinity"),
+    ],
 )
 def test_numeric_strings_read_as_kernel_float_does(value: str, expected: str) -> None:
     assert number(value) == Decimal(expected)
