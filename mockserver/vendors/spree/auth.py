@@ -57,7 +57,7 @@ def authenticate(request: Request, ctx: AuthContext) -> Principal:
         raise errors.unauthorized(errors.TOKEN_REVOKED)
     if requestctx.utcnow().timestamp() >= record["expires_at"]:
         raise errors.unauthorized(errors.TOKEN_EXPIRED)
-    if record.get("client_id", "") is None:
+    if "client_id" in record and record["client_id"] is None:  # a password token of no client
         raise errors.unauthorized(errors.NO_APPLICATION)
     scopes = set(record.get("scope", "").split())
     if not scopes & {"read", "admin"}:

@@ -13,6 +13,7 @@ from tests.vendors.spree.conftest import CREDITS, bearer, issue_token, new_credi
 
 TOKEN = "/spree_oauth/token"
 INVALID_TOKEN = {"error": "The access token is invalid"}
+TEST_CLIENT = {"client_id": "test_client", "client_secret": "test_secret"}
 NEEDS_READ = {"error": 'Access to this resource requires scope "read admin".'}
 NEEDS_WRITE = {"error": 'Access to this resource requires scope "write admin".'}
 INVALID_CLIENT = {
@@ -33,13 +34,7 @@ INVALID_GRANT = {
 
 def test_client_credentials_token(spree: Any) -> None:
     response = spree.post(
-        TOKEN,
-        json={
-            "grant_type": "client_credentials",
-            "client_id": "test_client",
-            "client_secret": "test_secret",
-            "scope": "admin",
-        },
+        TOKEN, json={"grant_type": "client_credentials", "scope": "admin", **TEST_CLIENT}
     )
     assert response.status_code == 200
     assert response.mimetype == "application/json"
@@ -55,14 +50,7 @@ def test_client_credentials_token(spree: Any) -> None:
 def test_a_token_asked_for_without_scope_has_none_and_reads_nothing(spree: Any) -> None:
     """Spree configures no default scope: the token is issued, without `scope`, and every
     platform call needs `read` or `admin`."""
-    response = spree.post(
-        TOKEN,
-        json={
-            "grant_type": "client_credentials",
-            "client_id": "test_client",
-            "client_secret": "test_secret",
-        },
-    )
+    response = spree.post(TOKEN, json={"grant_type": "client_credentials", **TEST_CLIENT})
     token = response.get_json()
     assert (response.status_code, "scope" in token) == (200, False)
     listing = spree.get(CREDITS, headers=bearer(token))
@@ -120,9 +108,6 @@ def password_token(spree: Any, email: str, **client: str) -> dict[str, Any]:
     )
     assert response.status_code == 200, response.get_json()
     return response.get_json()
-
-
-TEST_CLIENT = {"client_id": "test_client", "client_secret": "test_secret"}
 
 
 def test_an_admin_password_token_of_a_client_signs_into_its_store(spree: Any) -> None:
