@@ -95,6 +95,8 @@ class Vendor:
     - `sandbox_pattern`: regex of credentials that open their own fresh tenant.
     - `demo_credentials`: lines printed at start-up and shown by the admin API.
     - `reject_unknown_query`: answer undeclared query parameters as `unknown` problems.
+    - `real_hosts`: the vendor's own API hosts (glob patterns) that `mock_vendors()` routes
+      into the mock, so a client written against the vendor runs unchanged in a test.
     """
 
     name: str
@@ -111,3 +113,4 @@ class Vendor:
     demo_credentials: tuple[str, ...]
     content_type: str = "application/json"
     reject_unknown_query: bool = False
+    real_hosts: tuple[str, ...] = ()

@@ -36,4 +36,5 @@ VENDOR = Vendor(
         "HTTP Basic user sk_test_<anything> opens a fresh sandbox tenant",
     ),
     reject_unknown_query=True,
+    real_hosts=("*.api.myxclade.com",),
 )
