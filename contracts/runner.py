@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from contracts import _compat
+from contracts import _compat, text
 from contracts.auth import Authenticator, AuthError, schemathesis_provider
 from contracts.config import Settings
 from contracts.results import Outcome, RunResult, VendorResult
@@ -147,8 +147,10 @@ def load_schema(
     import contracts.checks  # noqa: F401  (registers the response checks)
 
     _compat.install()
-    schema = schemathesis.openapi.from_path(
-        spec_path(profile), config=schemathesis_config(settings, profile)
+    text.install()
+    schema = schemathesis.openapi.from_dict(
+        text.annotate(_raw_spec(profile), profile.free_text),
+        config=schemathesis_config(settings, profile),
     )
     if target.app is not None:
         schema.app = target.app

@@ -52,3 +52,17 @@ def real_medusa(worker_id: str) -> realmedusa.RealMedusa:
     """The real Medusa server (setup.sh), its store-credit tables emptied once per test run."""
     run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"{worker_id}-{os.getpid()}"
     return realmedusa.start(run_id)
+
+
+SUMMARY_PROPERTY = "terminal_summary"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print what tests recorded as `terminal_summary` (the mutation score): with xdist
+    only the controller writes to the terminal, and user properties reach it."""
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for name, text in getattr(report, "user_properties", ()):
+                if name == SUMMARY_PROPERTY and getattr(report, "when", "") == "call":
+                    terminalreporter.write_sep("=", report.nodeid.rsplit("::", 1)[-1])
+                    terminalreporter.write_line(text)

@@ -6,12 +6,24 @@ Two kinds:
   They stay silent (return True = "not applicable") for paths no known vendor owns, so they do
   not disturb a user's other Schemathesis runs.
 - scenario checks (`Scenario`s below): explicit multi-call sequences for ledger arithmetic,
-  idempotency, tenant isolation, refusals and deletion, which need a before and an after.
+  history against totals, idempotency, tenant isolation, refusals (by schema and by the
+  vendor's model), reads after writes and deletes, and paging, which need a before and an after.
 """
 
 from __future__ import annotations
 
-from contracts.checks import deletion, envelope, idempotency, isolation, ledger, refusal
+from contracts.checks import (
+    business,
+    deletion,
+    envelope,
+    freshness,
+    history,
+    idempotency,
+    isolation,
+    ledger,
+    paging,
+    refusal,
+)
 from contracts.checks.scenario import Scenario
 
 RESPONSE_CHECKS = ("vendor_error_envelope", "ledger_invariants")
@@ -23,6 +35,10 @@ SCENARIOS: tuple[Scenario, ...] = (
     isolation.tenant_isolation,
     refusal.refused_request_changes_nothing,
     deletion.deleted_stays_deleted,
+    history.history_matches_balance,
+    business.business_rules_refused,
+    freshness.reads_see_writes,
+    paging.pages_agree,
 )
 
 __all__ = ["RESPONSE_CHECKS", "SCENARIOS", "envelope", "ledger"]

@@ -1,4 +1,8 @@
-"""A deleted object is gone: reading it answers 404 and lists leave it out."""
+"""A deleted object is gone: reading it answers 404 and lists leave it out.
+
+The object and the list are read before the delete as a client would, so a server (or a
+cache) that keeps serving a copy it answered once fails.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,18 @@ CHECK = "deleted_stays_deleted"
 
 
 def deleted_stays_deleted(sc: ScenarioContext) -> None:
-    """Create -> delete -> read must be 404 and the list must not show it (APIs with a delete)."""
+    """Create -> read -> delete -> read must be 404 and the list must not show it."""
     ledger = sc.profile.ledger
     handle = sc.open()
     delete = ledger.cleanup(handle)
     if delete is None:
         return  # the API cannot delete this kind of object
+    read_request = ledger.read(handle)
+    first = sc.api.send(read_request)
+    if first.status != 200:
+        message = f"reading a fresh object answered {first.status}, expected 200"
+        sc.failed(CHECK, read_request.operation, message, first)
+        return
     listing = ledger.listing()
     if listing is not None:
         shown = sc.api.send(listing)
@@ -26,7 +36,6 @@ def deleted_stays_deleted(sc: ScenarioContext) -> None:
         message = f"deleting a fresh, unused object answered {answer.status}, expected 2xx"
         sc.failed(CHECK, delete.operation, message, answer)
         return
-    read_request = ledger.read(handle)
     read = sc.api.send(read_request)
     if read.status != 404:
         message = f"reading a deleted object answered {read.status}, expected 404"

@@ -36,10 +36,66 @@ class Request:
 
 @dataclass(frozen=True)
 class Move:
-    """A request that must change money fields by exactly `expect` (field -> delta)."""
+    """A request that must change money fields by exactly `expect` (field -> delta).
+
+    `entry` is the (kind, amount) of the one history entry the move appends where the
+    vendor logs it (a Medusa transaction, an Appstle reward); None: it appends none.
+    """
 
     request: Request
     expect: dict[str, Decimal]
+    entry: tuple[str, Decimal] | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of an object's history (a transaction, an event, a reward)."""
+
+    id: str
+    kind: str
+    amount: Decimal | None
+
+
+def entries_in(body: Any, key: str, kind: str) -> list[Entry]:
+    """The history entries listed under `key` of a body, each's kind in its field `kind`."""
+    items = body.get(key) if isinstance(body, dict) else None
+    return [
+        Entry(str(item.get("id")), str(item.get(kind)), decimal(item.get("amount")))
+        for item in items or []
+        if isinstance(item, dict)
+    ]
+
+
+@dataclass(frozen=True)
+class BusinessRule:
+    """A schema-valid request the vendor's model must refuse with `status`, changing nothing.
+
+    `setup` runs first (to reach the state the rule is about), `undo` afterwards.
+    """
+
+    rule: str
+    request: Request
+    status: int
+    setup: tuple[Request, ...] = ()
+    undo: tuple[Request, ...] = ()
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """A write of free text, the read that shows it afterwards and where in that read."""
+
+    request: Request
+    read: Request
+    shown: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Paging:
+    """How to ask for one page of a list (page number from 1, size, descending by id)
+    and read the ids of an answer, in the order given."""
+
+    page: Callable[[int, int, bool], Request]
+    ids: Callable[[Any], list[str]]
 
 
 class Api:
@@ -109,6 +165,24 @@ class Ledger(Protocol):
     def created_by(self, path: str, body: Any) -> Request | None:
         """The cleanup request for an object a successful POST to `path` created, if any."""
 
+    def history(self, handle: str) -> Request | None:
+        """The request that reads the object's history (transactions, events), if any."""
+
+    def entries(self, body: Any) -> list[Entry]:
+        """The history entries of a `history` answer."""
+
+    def history_totals(self, entries: list[Entry]) -> Snapshot:
+        """Money fields the history adds up to; each must equal the object's own field."""
+
+    def business_rules(self, handle: str, before: Snapshot) -> list[BusinessRule]:
+        """Schema-valid requests the vendor's model refuses (amounts, over-use, bounds)."""
+
+    def text_edits(self, handle: str, text: str) -> list[TextEdit]:
+        """Writes of free text `text` that a later read must show unchanged."""
+
+    def paging(self) -> Paging | None:
+        """How to page through and order the list of this identity's objects, if any."""
+
 
 class Undeletable:
     """For a `Ledger` whose API cannot delete what the scenarios work on: nothing to clean up
@@ -164,6 +238,8 @@ class VendorProfile:
     # operationId -> statuses the vendor answers to schema-valid data it refuses for a
     # business reason no schema can express (see `business_refusals` in each vendor module).
     business_refusals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Request properties holding free text (notes, memos): generated as realistic Unicode.
+    free_text: tuple[str, ...] = field(default=())
 
     def owns(self, path: str) -> bool:
         return path.startswith(self.path_prefixes)

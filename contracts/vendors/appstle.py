@@ -11,18 +11,30 @@ from contracts.auth import StaticHeader
 from contracts.target import Exchange
 from contracts.vendors import (
     Api,
+    BusinessRule,
     CredentialOption,
+    Entry,
     Move,
+    Paging,
     Request,
     Snapshot,
+    TextEdit,
     Undeletable,
     VendorProfile,
     decimal,
+    entries_in,
     walk,
 )
 from contracts.vendors.examples import values_named
 
 LOYALTY = "/api/external/customer-loyalty"
+EXTERNAL = "/api/external"
+# What the scenarios redeem: a STORE_CREDIT rule worth `discount` for `redeemPoints` points
+# (the demo shop's rule 2: $10 for 1000 points), partly: 100 points give $1.00.
+REDEEM_RULE = {"id": 2, "points": Decimal(1000), "value": Decimal(10)}
+REDEEM_POINTS = Decimal(100)
+INACTIVE_RULE = 3  # the demo shop's INACTIVE rule; on a shop without it: 400 "not found"
+NOT_ENROLLED = 424242  # no enrolled customer has this id (the spec's 404 example)
 APPROVE = "/api/external/approve-pending-transactions"
 MONEY = ("availablePoints", "creditedPoints", "pendingPoints", "storeCreditBalance", "spentAmount")
 
@@ -85,10 +97,16 @@ class AppstleLedger(Undeletable):
         return {name: d for name in MONEY if (d := decimal((body or {}).get(name))) is not None}
 
     def moves(self, handle: str, before: Snapshot) -> list[Move]:
-        """Store credit and points in; and, while points wait, approving all pending points
-        moves them from pendingPoints to availablePoints and creditedPoints."""
-        customer = int(handle) if handle.isdigit() else handle
+        """Store credit and points in, a redemption; and, while points wait, approving all
+        pending points moves them from pendingPoints to availablePoints and creditedPoints."""
+        customer = _customer(handle)
         credits, points = Decimal("10.55"), Decimal("7")
+        reward = REDEEM_RULE["value"] * REDEEM_POINTS / REDEEM_RULE["points"]
+        redeem = {
+            "customerId": customer,
+            "redeemRuleId": REDEEM_RULE["id"],
+            "points": float(REDEEM_POINTS),
+        }
         pending = before.get("pendingPoints", Decimal(0))
         approval = [
             Move(
@@ -107,18 +125,25 @@ class AppstleLedger(Undeletable):
                 Request("POST", "/api/external/add-points", {"customerId": customer, "points": 7}),
                 {"availablePoints": points, "creditedPoints": points},
             ),
+            # A redemption spends points and appends a reward; a STORE_CREDIT reward's value
+            # goes to the store credit balance [V].
+            Move(
+                Request("POST", f"{EXTERNAL}/redeem-points", redeem),
+                {"availablePoints": -REDEEM_POINTS, "storeCreditBalance": reward},
+                ("STORE_CREDIT", reward),
+            ),
         ] + (approval if pending > 0 else [])
 
     def overdraft(self, handle: str, before: Snapshot) -> Request | None:
         """Removing more points than are available is refused and changes nothing [I]."""
-        customer = int(handle) if handle.isdigit() else handle
+        customer = _customer(handle)
         too_many = float(before.get("availablePoints", Decimal(0)) + 1000)
         return Request(
             "POST", "/api/external/remove-points", {"customerId": customer, "points": too_many}
         )
 
     def refused(self, handle: str) -> list[Request]:
-        customer = int(handle) if handle.isdigit() else handle
+        customer = _customer(handle)
         return [
             Request("POST", "/api/external/add-credits", {"customerId": customer, "credits": -5}),
             Request("POST", "/api/external/add-points", {"customerId": customer, "points": 0}),
@@ -142,6 +167,76 @@ class AppstleLedger(Undeletable):
             ),
         ]
 
+    def history(self, handle: str) -> Request | None:
+        """The rewards a customer's redemptions left (no endpoint shows the transactions)."""
+        return self.read(handle)
+
+    def entries(self, body: Any) -> list[Entry]:
+        return entries_in(body, "rewards", "rewardType")
+
+    def history_totals(self, entries: list[Entry]) -> Snapshot:
+        return {}  # seeded balances predate the rewards: only each move's own entry is known
+
+    def business_rules(self, handle: str, before: Snapshot) -> list[BusinessRule]:
+        """Refusals Appstle's model makes [V/I]: spending more points than available, an
+        inactive redeem rule, non-positive credits, a note above 500 characters, a
+        customer outside the loyalty programme."""
+        customer = _customer(handle)
+        available = before.get("availablePoints", Decimal(0))
+        return [
+            BusinessRule(
+                "redeeming more points than available",
+                Request(
+                    "POST",
+                    f"{EXTERNAL}/redeem-points",
+                    {"customerId": customer, "redeemRuleId": 2, "points": float(available + 1)},
+                ),
+                400,
+            ),
+            BusinessRule(
+                "redeeming with an inactive rule",
+                Request(
+                    "POST",
+                    f"{EXTERNAL}/redeem-points",
+                    {"customerId": customer, "redeemRuleId": INACTIVE_RULE},
+                ),
+                400,
+            ),
+            BusinessRule(
+                "adding 0 credits",
+                Request("POST", f"{EXTERNAL}/add-credits", {"customerId": customer, "credits": 0}),
+                400,
+            ),
+            BusinessRule(
+                "a note longer than 500 characters",
+                Request(
+                    "POST",
+                    f"{EXTERNAL}/add-points",
+                    {"customerId": customer, "points": 1, "note": "é" * 501},
+                ),
+                400,
+            ),
+            BusinessRule(
+                "a customer not enrolled in the loyalty program",
+                Request(
+                    "POST",
+                    f"{EXTERNAL}/add-points",
+                    {"customerId": NOT_ENROLLED, "points": 1},
+                ),
+                404,
+            ),
+        ]
+
+    def text_edits(self, handle: str, text: str) -> list[TextEdit]:
+        return []  # notes go to transactions, which no endpoint shows
+
+    def paging(self) -> Paging | None:
+        return None  # no paged list
+
+
+def _customer(handle: str) -> int | str:
+    return int(handle) if handle.isdigit() else handle
+
 
 PROFILE = VendorProfile(
     name="appstle",
@@ -159,4 +254,5 @@ PROFILE = VendorProfile(
     invariants=invariants,
     ledger=AppstleLedger(),
     business_refusals=BUSINESS_REFUSALS,
+    free_text=("note",),
 )

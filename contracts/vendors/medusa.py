@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -10,13 +11,18 @@ from contracts.auth import TokenEndpoint, basic_secret_key, json_token
 from contracts.target import Exchange, Target
 from contracts.vendors import (
     Api,
+    BusinessRule,
     CredentialOption,
+    Entry,
     Move,
+    Paging,
     Request,
     Snapshot,
+    TextEdit,
     Undeletable,
     VendorProfile,
     decimal,
+    entries_in,
     walk,
 )
 
@@ -111,8 +117,13 @@ class MedusaLedger(Undeletable):
             Move(
                 self._op(handle, "credit", {"amount": 10.55}),
                 {"balance": credit, "credits": credit},
+                ("credit", credit),
             ),
-            Move(self._op(handle, "debit", {"amount": 4.25}), {"balance": -debit, "debits": debit}),
+            Move(
+                self._op(handle, "debit", {"amount": 4.25}),
+                {"balance": -debit, "debits": debit},
+                ("debit", debit),
+            ),
         ]
 
     def overdraft(self, handle: str, before: Snapshot) -> Request | None:
@@ -126,6 +137,72 @@ class MedusaLedger(Undeletable):
             self._op(handle, "credit", {"amount": 5, "foo": "bar"}),
             self._op(handle, "debit", {}),
         ]
+
+    def history(self, handle: str) -> Request | None:
+        return Request(
+            "GET",
+            f"{ACCOUNTS}/{handle}/transactions",
+            params={"limit": 100},
+            label=f"GET {ACCOUNTS}/{{id}}/transactions",
+        )
+
+    def entries(self, body: Any) -> list[Entry]:
+        return entries_in(body, "transactions", "type")
+
+    def history_totals(self, entries: list[Entry]) -> Snapshot:
+        """balance = sum(credits) - sum(debits), computed from the transactions [R]."""
+        credits = sum((e.amount or 0 for e in entries if e.kind == "credit"), Decimal(0))
+        debits = sum((e.amount or 0 for e in entries if e.kind == "debit"), Decimal(0))
+        return {"credits": credits, "debits": debits, "balance": credits - debits}
+
+    def business_rules(self, handle: str, before: Snapshot) -> list[BusinessRule]:
+        """Refusals the plugin's model makes [R]: amount > 0 on both moves (after the schema,
+        so they hold for any amount a client computes), one account per customer and
+        currency, an unknown account is a 404."""
+        customer = {"customer_id": f"cus_contracts_{uuid.uuid4().hex[:12]}", "currency_code": "usd"}
+        create = Request("POST", ACCOUNTS, customer)
+        unknown = f"sc_acc_contracts{uuid.uuid4().hex[:10].upper()}"
+        return [
+            BusinessRule("a debit of 0", self._op(handle, "debit", {"amount": 0}), 400),
+            BusinessRule("a negative debit", self._op(handle, "debit", {"amount": -2.5}), 400),
+            BusinessRule("a credit of 0", self._op(handle, "credit", {"amount": 0}), 400),
+            BusinessRule(
+                "a second account for one customer and currency", create, 400, setup=(create,)
+            ),
+            BusinessRule(
+                "a credit to an unknown account",
+                self._op(unknown, "credit", {"amount": 1}),
+                404,
+            ),
+        ]
+
+    def text_edits(self, handle: str, text: str) -> list[TextEdit]:
+        """A credit's note shows unchanged in the (fresh) account's only transaction."""
+        return [
+            TextEdit(
+                self._op(handle, "credit", {"amount": 1, "note": text}),
+                self.history(handle),
+                lambda body: next(iter((body or {}).get("transactions") or []), {}).get("note"),
+            )
+        ]
+
+    def paging(self) -> Paging | None:
+        return Paging(
+            lambda number, size, descending: Request(
+                "GET",
+                ACCOUNTS,
+                params={
+                    "limit": size,
+                    "offset": (number - 1) * size,
+                    "order": "-id" if descending else "id",
+                },
+            ),
+            lambda body: [
+                str(item.get("id"))
+                for item in ((body or {}).get("store_credit_accounts") or [])
+                if isinstance(item, dict)
+            ],
+        )
 
 
 PROFILE = VendorProfile(
@@ -148,4 +225,5 @@ PROFILE = VendorProfile(
     invariants=invariants,
     ledger=MedusaLedger(),
     business_refusals=BUSINESS_REFUSALS,
+    free_text=("note",),
 )

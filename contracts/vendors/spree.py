@@ -11,10 +11,14 @@ from contracts.auth import AuthError, TokenEndpoint, json_token
 from contracts.target import Exchange, Target
 from contracts.vendors import (
     Api,
+    BusinessRule,
     CredentialOption,
+    Entry,
     Move,
+    Paging,
     Request,
     Snapshot,
+    TextEdit,
     VendorProfile,
     decimal,
     walk,
@@ -167,7 +171,82 @@ class SpreeLedger:
             Request("PATCH", f"{CREDITS}/{handle}", {"amount": 5}, label=f"PATCH {ITEM}"),
         ]
 
-    def cleanup(self, handle: str) -> Request | None:
+    def history(self, handle: str) -> Request | None:
+        return Request(
+            "GET",
+            f"{CREDITS}/{handle}",
+            params={"include": "store_credit_events"},
+            label=f"GET {ITEM}",
+        )
+
+    def entries(self, body: Any) -> list[Entry]:
+        included = (body or {}).get("included") if isinstance(body, dict) else None
+        return [
+            Entry(
+                str(item.get("id")),
+                str((item.get("attributes") or {}).get("action")),
+                decimal((item.get("attributes") or {}).get("amount")),
+            )
+            for item in included or []
+            if isinstance(item, dict) and item.get("type") == "store_credit_event"
+        ]
+
+    def history_totals(self, entries: list[Entry]) -> Snapshot:
+        """The credit's `allocation` event is rewritten on every save: it shows the amount."""
+        allocations = [e.amount or Decimal(0) for e in entries if e.kind == "allocation"]
+        return {"amount": sum(allocations, Decimal(0))}
+
+    def business_rules(self, handle: str, before: Snapshot) -> list[BusinessRule]:
+        """Model validations of Spree::StoreCredit [V/S]: what is used or authorized never
+        exceeds the amount, and a credit that has been used cannot be deleted."""
+        amount = before.get("amount", Decimal(0))
+        used = before.get("amount_used", Decimal(0))
+        return [
+            BusinessRule(
+                "amount_used + amount_authorized above the amount",
+                self._patch(handle, amount_authorized=float(amount - used + 1)),
+                422,
+            ),
+            BusinessRule(
+                "an amount below what is already used",
+                self._patch(handle, amount=float(used + 1)),
+                422,
+                setup=(self._patch(handle, amount_used=float(used + 2)),),
+                undo=(self._patch(handle, amount_used=float(used)),),
+            ),
+            BusinessRule(
+                "deleting a credit that has been used",
+                self.cleanup(handle),
+                422,
+                setup=(self._patch(handle, amount_used=float(used + 1)),),
+                undo=(self._patch(handle, amount_used=float(used)),),
+            ),
+        ]
+
+    def text_edits(self, handle: str, text: str) -> list[TextEdit]:
+        return [
+            TextEdit(
+                self._patch(handle, memo=text),
+                self.read(handle),
+                lambda body: (((body or {}).get("data") or {}).get("attributes") or {}).get("memo"),
+            )
+        ]
+
+    def paging(self) -> Paging | None:
+        return Paging(
+            lambda number, size, descending: Request(
+                "GET",
+                CREDITS,
+                params={"per_page": size, "page": number, "sort": "-id" if descending else "id"},
+            ),
+            lambda body: [
+                str(item.get("id"))
+                for item in ((body or {}).get("data") or [])
+                if isinstance(item, dict)
+            ],
+        )
+
+    def cleanup(self, handle: str) -> Request:
         return Request("DELETE", f"{CREDITS}/{handle}", label=f"DELETE {ITEM}")
 
     def listing(self) -> Request | None:
@@ -205,4 +284,5 @@ PROFILE = VendorProfile(
     invariants=invariants,
     ledger=SpreeLedger(),
     business_refusals=BUSINESS_REFUSALS,
+    free_text=("memo",),
 )

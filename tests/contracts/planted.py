@@ -2,12 +2,15 @@
 
 Each variant wraps the real app and changes one behaviour on the wire (a request rewritten
 before the app sees it, or an answer rewritten after), so the mock itself ships no test-only
-switches. `VARIANTS` maps a name to (bug, vendor, path regex, phases, scenarios, check).
+switches. The helpers below plant the common kinds (a refusal turned into a success, a
+cache that serves stale reads, a rewritten field); `tests/mutation` lists every bug with the
+inventory rule it breaks and the check that must catch it.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
@@ -31,6 +34,7 @@ class Planted:
     def __call__(self, environ: dict, start_response: Callable) -> Any:
         raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
         environ["wsgi.input"] = BytesIO(raw)
+        environ[BODY_KEY] = raw
         req = Request(environ)
         if self.request is not None:
             try:
@@ -65,6 +69,108 @@ class Planted:
 
 
 UNKNOWN_ERROR = b'{"type":"unknown_error","message":"An unknown error occurred."}'
+BODY_KEY = "planted.body"
+JSON = {"Content-Type": "application/json"}
+
+
+def request_json(req: Request) -> Any:
+    """The JSON body of the request an answer hook is looking at (None if not JSON)."""
+    return _json(req.environ.get(BODY_KEY) or b"")
+
+
+def sub_request(
+    app: Any, req: Request, method: str, path: str, query: str = "", body: Any = None
+) -> tuple[int, bytes]:
+    """Send another request to `app` with the caller's headers (credentials included)."""
+    environ = {k: v for k, v in req.environ.items() if k != "wsgi.input"}
+    raw = json.dumps(body).encode() if body is not None else b""
+    environ.update(
+        {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "wsgi.input": BytesIO(raw),
+            "CONTENT_LENGTH": str(len(raw)),
+        }
+    )
+    environ.pop("HTTP_IDEMPOTENCY_KEY", None)
+    iterable, status, _ = run_wsgi_app(app, environ)
+    content = b"".join(iterable)
+    if hasattr(iterable, "close"):
+        iterable.close()
+    return int(status.split()[0]), content
+
+
+def accept_refusal(
+    app: Any,
+    path: str,
+    method: str,
+    said: bytes,
+    read: Callable[[Request], tuple[str, str]],
+    status: int = 200,
+) -> Planted:
+    """A refusal (4xx whose body contains `said`) answered as a success that changed nothing:
+    the body is what `read(req)` -> (path, query) shows."""
+
+    def hook(req: Request, code: int, headers: dict[str, str], content: bytes) -> Answer | None:
+        if not (re.search(path, req.path) and req.method == method and 400 <= code < 500):
+            return None
+        if said not in content:
+            return None
+        read_status, body = sub_request(app, req, "GET", *read(req))
+        if read_status != 200:
+            return None
+        return status, headers, body if status != 204 else b""
+
+    return Planted(app, answer=hook)
+
+
+def cached_reads(app: Any, path: str, forget_on: tuple[str, ...]) -> Planted:
+    """A read cache in front of the app: GETs of `path` are answered from the first answer
+    until a request with a method in `forget_on` reaches that path."""
+    cache: dict[tuple[str, str, str], tuple[int, dict[str, str], bytes]] = {}
+
+    def request_hook(req: Request, body: Any) -> Any:
+        key = (req.headers.get("Authorization", ""), req.path, req.query_string.decode())
+        if req.method == "GET" and re.search(path, req.path) and key in cache:
+            return cache[key]
+        if req.method in forget_on:
+            for cached in [k for k in cache if k[1] == req.path]:
+                del cache[cached]
+        return None
+
+    def answer_hook(req: Request, code: int, headers: dict[str, str], content: bytes) -> None:
+        key = (req.headers.get("Authorization", ""), req.path, req.query_string.decode())
+        if req.method == "GET" and code == 200 and re.search(path, req.path):
+            cache.setdefault(key, (code, headers, content))
+
+    return Planted(app, request=request_hook, answer=answer_hook)
+
+
+def edit_body(path: str, method: str, change: Callable[[dict], Any]) -> Callable:
+    """A request hook that rewrites matching JSON object bodies (`change` returns the new one,
+    or None to leave it)."""
+
+    def hook(req: Request, body: Any) -> Any:
+        if re.search(path, req.path) and req.method == method and isinstance(body, dict):
+            return change(dict(body))
+        return None
+
+    return hook
+
+
+def swap_header(app: Any, header: str, mapping: Callable[[str | None, Request], str | None]):
+    """Rewrite one request header (WSGI name `HTTP_...`); None removes it."""
+
+    def hook(req: Request, body: Any) -> None:
+        changed = mapping(req.environ.get(header), req)
+        if changed is None:
+            req.environ.pop(header, None)
+        else:
+            req.environ[header] = changed
+        return None
+
+    return Planted(app, request=hook)
 
 
 def _json(content: bytes) -> Any:
@@ -307,147 +413,3 @@ def display_amount_wrong(app):  # Spree display_amount not matching amount
             attrs["display_amount"] = "$0.01"
 
     return Planted(app, answer=rewrite_json("/store_credits", None, lambda b: each_credit(b, edit)))
-
-
-ACCOUNTS = r"^/admin/store-credit-accounts$"
-CREDIT = r"/credit$"
-SCENARIO_ONLY = ()
-# name: (variant, vendor, include-path regex or None, phases, scenarios?, expected check(s))
-VARIANTS: dict[str, tuple] = {
-    "wrong_status": (
-        wrong_status,
-        "medusa",
-        ACCOUNTS,
-        ("examples",),
-        False,
-        {"status_code_conformance"},
-    ),
-    "missing_field": (
-        missing_field,
-        "medusa",
-        ACCOUNTS,
-        ("fuzzing",),
-        False,
-        {"response_schema_conformance"},
-    ),
-    "wrong_type": (
-        wrong_type,
-        "spree",
-        r"store_credits$",
-        ("examples",),
-        False,
-        {"response_schema_conformance", "ledger_invariants"},
-    ),
-    "bad_enum": (
-        bad_enum,
-        "appstle",
-        r"customer-loyalty",
-        ("examples",),
-        False,
-        {"response_schema_conformance"},
-    ),
-    "wrong_error_envelope": (
-        wrong_error_envelope,
-        "medusa",
-        r"\{id\}$",
-        ("examples", "coverage"),
-        False,
-        {"vendor_error_envelope"},
-    ),
-    "server_error_on_odd_input": (
-        server_error_on_odd_input,
-        "medusa",
-        CREDIT,
-        ("coverage",),
-        False,
-        {"not_a_server_error"},
-    ),
-    "auth_ignored": (
-        auth_ignored,
-        "appstle",
-        r"customer-loyalty",
-        ("examples",),
-        False,
-        {"ignored_auth"},
-    ),
-    "ledger_drift": (ledger_drift, "medusa", None, SCENARIO_ONLY, True, {"ledger_arithmetic"}),
-    "appstle_points_drift": (
-        appstle_points_drift,
-        "appstle",
-        None,
-        SCENARIO_ONLY,
-        True,
-        {"ledger_arithmetic"},
-    ),
-    "overdraft_accepted": (
-        overdraft_accepted,
-        "medusa",
-        None,
-        SCENARIO_ONLY,
-        True,
-        {"overdraft_refused"},
-    ),
-    # Caught by our own scenario check: Schemathesis' `use_after_free` needs the stateful
-    # phase to happen upon create -> delete -> read, which a small budget does not promise.
-    "deleted_still_readable": (
-        deleted_still_readable,
-        "spree",
-        None,
-        SCENARIO_ONLY,
-        True,
-        {"deleted_stays_deleted"},
-    ),
-    # A 2xx for a mistyped body: only `negative_data_rejection` can see it. (A handler that
-    # crashes on such a body answers 5xx, which that check counts as a rejection; that bug is
-    # `server_error_on_odd_input`, caught by `not_a_server_error`.) The coverage phase sends
-    # the mistyped bodies deterministically.
-    "invalid_input_accepted": (
-        invalid_input_accepted,
-        "medusa",
-        ACCOUNTS,
-        ("coverage",),
-        False,
-        {"negative_data_rejection"},
-    ),
-    "wrong_content_type": (
-        wrong_content_type,
-        "spree",
-        r"store_credits$",
-        ("examples",),
-        False,
-        {"content_type_conformance"},
-    ),
-    "tenant_leak": (tenant_leak, "medusa", None, SCENARIO_ONLY, True, {"tenant_isolation"}),
-    "idempotency_ignored": (
-        idempotency_ignored,
-        "medusa",
-        None,
-        SCENARIO_ONLY,
-        True,
-        {"idempotency"},
-    ),
-    "refused_but_changed": (
-        refused_but_changed,
-        "medusa",
-        None,
-        SCENARIO_ONLY,
-        True,
-        {"refused_request_changes_nothing"},
-    ),
-    "balance_identity_broken": (
-        balance_identity_broken,
-        "medusa",
-        ACCOUNTS,
-        ("fuzzing",),
-        False,
-        {"ledger_invariants"},
-    ),
-    "display_amount_wrong": (
-        display_amount_wrong,
-        "spree",
-        r"store_credits/\{id\}$",
-        ("examples",),
-        False,
-        {"ledger_invariants"},
-    ),
-}
