@@ -41,13 +41,15 @@ FALLBACK_CREATE = {
     }
 }
 
-# Schema-valid requests Spree refuses for business reasons (operationId -> extra statuses for
-# `positive_data_acceptance`): model validations that depend on stored data answer 422 -
-# an unknown user/category/type/store id, amount_used above amount, deleting a credit that
-# has already been used.
+# Schema-valid requests Spree refuses (operationId -> extra statuses for
+# `positive_data_acceptance`): model validations that depend on stored data or rounding answer
+# 422 - an unknown user, amount_used above amount, 0.004 rounding to 0, deleting a credit
+# already used; a form body without any `store_credit[...]` key is Rails' 400 (the form
+# schema stays open because Rails drops unknown keys). PUT is PATCH.
 BUSINESS_REFUSALS = {
-    "createStoreCredit": ("422",),
-    "updateStoreCredit": ("422",),
+    "createStoreCredit": ("400", "422"),
+    "updateStoreCredit": ("400", "422"),
+    "replaceStoreCredit": ("400", "422"),
     "deleteStoreCredit": ("422",),
 }
 

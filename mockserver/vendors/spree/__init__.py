@@ -35,8 +35,9 @@ VENDOR = Vendor(
     fixture_schema=read_yaml(FIXTURES / SCHEMA_FILE),
     sandbox_pattern=SANDBOX_PATTERN,
     demo_credentials=(
-        "client_credentials: client_id=test_client client_secret=test_secret (demo store)",
-        "password: username=demo@example.com password=spree123 (demo store)",
+        "client_credentials: client_id=test_client client_secret=test_secret scope=admin "
+        "(demo store)",
+        "password: username=admin@example.com password=spree123 with that client (demo store)",
         "any client_id matching test_[A-Za-z0-9_]+ with client_secret=test_secret: its own store",
     ),
     content_type="application/vnd.api+json",

@@ -20,6 +20,13 @@ from mockserver.vendors.spree.jsonapi import INCLUDABLE
 WRAPPER = "store_credit"
 NOT_FOUND = "The resource you were looking for could not be found."
 INVALID_TOKEN = "The access token is invalid"
+TOKEN_EXPIRED = "The access token expired"
+TOKEN_REVOKED = "The access token was revoked"
+# `validate_token_client` raises a bare `Doorkeeper::Errors::DoorkeeperError` for a token
+# issued to no OAuth application; its message is the class name.
+NO_APPLICATION = "Doorkeeper::Errors::DoorkeeperError"
+# CanCan's `AccessDenied` default message (a customer's token on the platform API).
+ACCESS_DENIED = "You are not authorized to access this page."
 WRAPPER_MISSING = f"param is missing or the value is empty: {WRAPPER}"
 SERIALIZER = "Spree::Api::V2::Platform::StoreCreditSerializer"
 OAUTH_PREFIX = "/spree_oauth/"
@@ -44,14 +51,6 @@ OAUTH_DESCRIPTIONS = {
     "invalid_scope": "The requested scope is invalid, unknown, or malformed.",
 }
 
-# Request attributes naming a record, and the association Rails reports them under.
-RELATIONS = {
-    "user_id": "user",
-    "category_id": "category",
-    "created_by_id": "created_by",
-    "type_id": "credit_type",
-    "store_id": "store",
-}
 AMOUNTS = ("amount", "amount_used", "amount_authorized")
 MAX_AMOUNT = "999999.99"
 
@@ -74,15 +73,30 @@ def validation_failed(errors: Mapping[str, list[str]]) -> ApiError:
     return ApiError(422, {"error": to_sentence(full), "errors": dict(errors)})
 
 
+def parameter_missing() -> ApiError:
+    """Rails' `ParameterMissing`, rescued by Spree's `error_during_processing`."""
+    return ApiError(400, {"error": WRAPPER_MISSING})
+
+
 def not_found() -> ApiError:
     return ApiError(404, {"error": NOT_FOUND})
 
 
-def invalid_token() -> ApiError:
-    challenge = (
-        f'Bearer realm="Doorkeeper", error="invalid_token", error_description="{INVALID_TOKEN}"'
-    )
-    return ApiError(401, {"error": INVALID_TOKEN}, {"WWW-Authenticate": challenge})
+def unauthorized(message: str = INVALID_TOKEN) -> ApiError:
+    """Spree rescues Doorkeeper's and CanCan's errors into `{"error": message}`, 401, with no
+    `WWW-Authenticate` challenge (`handle_auth_errors :raise`)."""
+    return ApiError(401, {"error": message})
+
+
+def missing_scope(*scopes: str) -> ApiError:
+    """`doorkeeper_authorize!` with none of the scopes: Doorkeeper's forbidden-token text,
+    answered 401 like every other Doorkeeper error."""
+    return unauthorized(f'Access to this resource requires scope "{" ".join(scopes)}".')
+
+
+def server_error() -> ApiError:
+    """Rails' API-only 500 (`ActionDispatch::PublicExceptions` for a JSON request)."""
+    return ApiError(500, {"status": 500, "error": "Internal Server Error"})
 
 
 def oauth_error(code: str, description: str | None = None) -> ApiError:
@@ -149,7 +163,7 @@ class SpreeErrors:
         return _error(status, HTTPStatus(status).phrase)
 
     def internal_error(self) -> ApiError:
-        return _error(500, "We're sorry, but something went wrong.")
+        return server_error()
 
 
 def _oauth_invalid_request(problems: list[Problem]) -> ApiError:
@@ -173,22 +187,21 @@ def _query_message(problem: Problem) -> str:
 
 
 def _attribute_message(problem: Problem) -> tuple[str, str]:
-    """(errors key, Rails message) for one problem inside the `store_credit` wrapper."""
+    """(errors key, Rails message) for one problem inside the `store_credit` wrapper: only
+    values the spec refuses reach here (an id that is no integer, an amount that is no
+    number, a currency that is no ISO code)."""
     attribute = problem.field.split(".")[1]
     value: Any = problem.value
-    blank = problem.kind == "required" or value == ""
-    if attribute in RELATIONS and problem.kind != "type":
-        return RELATIONS[attribute], "can't be blank" if blank else "must exist"
     if attribute in AMOUNTS:
         return attribute, _amount_message(attribute, problem)
-    if attribute == "currency" and blank:
+    if attribute == "currency" and (value is None or str(value).strip() == ""):
         return attribute, "can't be blank"
     return attribute, "is invalid"
 
 
 def _amount_message(attribute: str, problem: Problem) -> str:
     value = problem.value
-    if problem.kind in ("required", "type") or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         return "is not a number"
     if value > float(MAX_AMOUNT):
         return f"must be less than or equal to {MAX_AMOUNT}"

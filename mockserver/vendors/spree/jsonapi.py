@@ -12,7 +12,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from mockserver.vendors.spree.money import display, rails_decimal
+from mockserver.vendors.spree.casting import to_i
+from mockserver.vendors.spree.money import display, money_to_s, rails_decimal
 
 INCLUDABLE = (
     "user",
@@ -23,6 +24,15 @@ INCLUDABLE = (
 )
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 500
+USER_TYPES = ("user", "admin_user")  # `created_by` uses the admin user serializer
+# `StoreCreditEvent#display_action` (Spree's English locale).
+ACTION_NAMES = {
+    "allocation": "Added",
+    "capture": "Used",
+    "authorize": "Authorized",
+    "void": "Credit",
+    "credit": "Credit",
+}
 
 
 def store_credit(credit: Mapping[str, Any], fields: frozenset[str] | None = None) -> dict[str, Any]:
@@ -46,7 +56,7 @@ def store_credit(credit: Mapping[str, Any], fields: frozenset[str] | None = None
     }
     relationships = {
         "user": _to_one(credit["user_id"], "user"),
-        "created_by": _to_one(credit["created_by_id"], "user"),
+        "created_by": _to_one(credit["created_by_id"], "admin_user"),
         "store_credit_category": _to_one(credit["category_id"], "store_credit_category"),
         "store_credit_type": _to_one(credit["type_id"], "store_credit_type"),
         "store_credit_events": {
@@ -64,17 +74,16 @@ def store_credit(credit: Mapping[str, Any], fields: frozenset[str] | None = None
     }
 
 
-def related(kind: str, record: Mapping[str, Any]) -> dict[str, Any]:
-    """An `included` resource (user, category, type or event)."""
+def related(
+    kind: str, record: Mapping[str, Any], balances: Iterable[tuple[str, Decimal]] = ()
+) -> dict[str, Any]:
+    """A category, type, user or event resource; `balances` are a user's available store
+    credit per currency (its `store_credits` attribute)."""
+    if kind in USER_TYPES:
+        return _user(kind, record, balances)
+    if kind == "store_credit_event":
+        return _event(record)
     return {"id": record["id"], "type": kind, "attributes": _RENDERERS[kind](record)}
-
-
-def document(data: Any, included: Iterable[tuple[str, Mapping[str, Any]]] | None) -> dict:
-    """`{data}` plus `included` when the request asked for relationships."""
-    doc: dict[str, Any] = {"data": data}
-    if included is not None:
-        doc["included"] = [related(kind, record) for kind, record in included]
-    return doc
 
 
 def parse_list(value: str | None) -> list[str]:
@@ -91,10 +100,13 @@ class Page:
 
     @classmethod
     def from_query(cls, page: str | None, per_page: str | None) -> Page:
-        number = max(int(page), 1) if page else 1
-        size = int(per_page) if per_page else DEFAULT_PER_PAGE
-        if not 1 <= size <= MAX_PER_PAGE:
-            size = DEFAULT_PER_PAGE
+        """Spree's paginator and Kaminari read both with Ruby's `to_i`: any string is
+        accepted and a bad one means the default (page 1, 25 a page). Kaminari's `per` also
+        ignores a value not starting with a digit (" 5", "+5")."""
+        number = max(to_i(page), 1) if page is not None else 1
+        size = DEFAULT_PER_PAGE
+        if per_page is not None and 1 <= to_i(per_page) <= MAX_PER_PAGE and per_page[:1].isdigit():
+            size = to_i(per_page)
         return cls(number, size)
 
     def slice(self, items: Sequence[Any]) -> Sequence[Any]:
@@ -128,19 +140,22 @@ def paginated(
         "links": {
             "self": f"{url}?{urlencode(query)}" if query else url,
             "next": link(page.number + 1 if page.number < total_pages else total_pages),
-            "prev": link(page.number - 1 if page.number > 1 else 1),
+            "prev": link(page.number - 1 if 1 < page.number <= total_pages else 1),
             "last": link(total_pages),
             "first": link(1),
         },
     }
 
 
-def _to_one(record_id: str, kind: str) -> dict[str, Any]:
-    return {"data": {"id": record_id, "type": kind}}
+def _to_one(record_id: str | None, kind: str) -> dict[str, Any]:
+    """A to-one relationship; `{"data": null}` when the column is empty."""
+    return {"data": None if record_id is None else {"id": record_id, "type": kind}}
 
 
-def _user(record: Mapping[str, Any]) -> dict[str, Any]:
-    return {
+def _user(kind: str, record: Mapping[str, Any], balances: Iterable[tuple[str, Decimal]]) -> dict:
+    """Spree's platform `UserSerializer`: order statistics (none: the mock has no orders),
+    available store credit per currency, and the two address relationships."""
+    attributes = {
         "email": record["email"],
         "first_name": record.get("first_name"),
         "last_name": record.get("last_name"),
@@ -148,6 +163,47 @@ def _user(record: Mapping[str, Any]) -> dict[str, Any]:
         "updated_at": record["updated_at"],
         "public_metadata": record.get("public_metadata", {}),
         "private_metadata": record.get("private_metadata", {}),
+        "selected_locale": record.get("selected_locale"),
+        "average_order_value": [],
+        "lifetime_value": [],
+        "store_credits": [
+            {"currency": currency, "amount": money_to_s(amount)} for currency, amount in balances
+        ],
+    }
+    return {
+        "id": record["id"],
+        "type": kind,
+        "attributes": attributes,
+        "relationships": {"bill_address": {"data": None}, "ship_address": {"data": None}},
+    }
+
+
+def _event(record: Mapping[str, Any]) -> dict[str, Any]:
+    """Spree's platform `StoreCreditEventSerializer`: the table's columns (4.10 has no
+    `amount_remaining`) and its `display_*` methods."""
+    amount, currency = Decimal(record["amount"]), record["currency"]
+    total = Decimal(record["user_total_amount"])
+    attributes = {
+        "action": record["action"],
+        "amount": rails_decimal(amount),
+        "authorization_code": record["authorization_code"],
+        "user_total_amount": rails_decimal(total),
+        "originator_type": record["originator_type"],
+        "deleted_at": record["deleted_at"],
+        "created_at": record["created_at"],
+        "updated_at": record["updated_at"],
+        "display_amount": display(amount, currency),
+        "display_user_total_amount": display(total, currency),
+        "display_action": ACTION_NAMES.get(record["action"], ""),
+    }
+    return {
+        "id": record["id"],
+        "type": "store_credit_event",
+        "attributes": attributes,
+        "relationships": {
+            "store_credit": _to_one(record["store_credit_id"], "store_credit"),
+            "originator": {"data": None},
+        },
     }
 
 
@@ -159,25 +215,7 @@ def _credit_type(record: Mapping[str, Any]) -> dict[str, Any]:
     return {k: record[k] for k in ("name", "priority", "created_at", "updated_at")}
 
 
-def _event(record: Mapping[str, Any]) -> dict[str, Any]:
-    amount = Decimal(record["amount"])
-    return {
-        "action": record["action"],
-        "amount": rails_decimal(amount),
-        "authorization_code": record["authorization_code"],
-        "user_total_amount": rails_decimal(Decimal(record["user_total_amount"])),
-        "amount_remaining": rails_decimal(Decimal(record["amount_remaining"])),
-        "originator_type": record["originator_type"],
-        "deleted_at": record["deleted_at"],
-        "created_at": record["created_at"],
-        "updated_at": record["updated_at"],
-        "display_amount": display(amount, record["currency"]),
-    }
-
-
 _RENDERERS = {
-    "user": _user,
     "store_credit_category": _category,
     "store_credit_type": _credit_type,
-    "store_credit_event": _event,
 }

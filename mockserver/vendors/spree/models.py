@@ -1,10 +1,11 @@
 """Spree store credits as a ledger over one tenant's `TenantStore` (no HTTP here).
 
 Records are JSON documents; amounts are kept as cent strings ("150.00", a `decimal(8,2)`
-column) and validated as sent, before rounding, as ActiveRecord does. Failures raise the
-vendor's `ApiError`s (`errors.validation_failed`, `errors.not_found`), moto-style.
+column), rounded to cents before they are validated, as ActiveRecord casts them. Failures
+raise the vendor's `ApiError`s (`errors.validation_failed`, `errors.not_found`), moto-style.
 
-Each allocation event records the user's total available store credit in its currency. So
+Each allocation event records the user's total available store credit in the store's default
+currency (`user.total_available_store_credit`), and an included user lists one per currency. So
 that a write costs the same however many credits exist, that total is kept as a running value
 per (user, currency) (`USER_TOTAL` records), moved in the same transaction as the credit it
 changes.
@@ -16,12 +17,12 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from mockserver.store import TenantStore
-from mockserver.vendors.spree import errors
-from mockserver.vendors.spree.money import to_cents, to_decimal
+from mockserver.vendors.spree import casting, errors, ransack
+from mockserver.vendors.spree.money import to_cents
 
 CREDIT = "store_credit"
 EVENT = "store_credit_event"
@@ -29,37 +30,31 @@ USER = "user"
 STORE = "store"
 CATEGORY = "store_credit_category"
 CREDIT_TYPE = "store_credit_type"
+ADMIN_USER = "admin_user"  # how Spree types a `created_by` user in JSON:API
 # Running `user.total_available_store_credit`: the remaining amounts of a user's live credits
 # in one currency, one record per (user, currency).
 USER_TOTAL = "user_store_credit_total"
 
-# Request attribute -> (record kind it names, errors key), in Rails' validation order.
+# Integer columns a client may set, and the record kind each names. Only the user is needed
+# (its running total is updated on save); the others are optional (`belongs_to_required_by_
+# default` is false) and stored as given, even when they name no record.
 REFERENCES = {
-    "user_id": (USER, "user"),
-    "category_id": (CATEGORY, "category"),
-    "created_by_id": (USER, "created_by"),
-    "type_id": (CREDIT_TYPE, "credit_type"),
-    "store_id": (STORE, "store"),
+    "user_id": USER,
+    "category_id": CATEGORY,
+    "created_by_id": USER,
+    "type_id": CREDIT_TYPE,
+    "store_id": STORE,
+    "originator_id": None,
 }
 AMOUNTS = ("amount", "amount_used", "amount_authorized")
-PLAIN = (
-    "currency",
-    "memo",
-    "originator_id",
-    "originator_type",
-    "public_metadata",
-    "private_metadata",
-)
-PERMITTED = (*REFERENCES, *AMOUNTS, *PLAIN)
-SORTABLE = (
-    "id",
-    "amount",
-    "amount_used",
-    "amount_authorized",
-    "currency",
-    "created_at",
-    "updated_at",
-)
+PLAIN = ("currency", "memo", "originator_type")
+METADATA = ("public_metadata", "private_metadata")
+COLUMNS = (*REFERENCES, *PLAIN, *METADATA)
+# `default_sort_attributes` that are columns of store credits; Spree's platform controller
+# means to add the permitted attributes but appends them as one nested array, which never
+# matches, so amounts and currency do not sort.
+SORTABLE = ("id", "created_at", "updated_at", "deleted_at")
+MAX_AMOUNT = Decimal("999999.99")  # decimal(8,2)
 ZERO = Decimal("0")
 # A mock limit (Spree's `memo` is an unlimited text column), worded as Rails' length check:
 # a ledger that many clients write to for hours must not grow by megabytes a request.
@@ -86,21 +81,24 @@ def amount_remaining(credit: Mapping[str, Any]) -> Decimal:
 
 @dataclass(frozen=True)
 class CreditQuery:
-    """Index filters (Ransack predicates) and sort keys, already parsed from the query."""
+    """Index filters (Ransack conditions) and the `sort` parameter, parsed from the query."""
 
-    user_id_eq: str | None = None
-    created_by_id_eq: str | None = None
-    amount_gteq: str | None = None
-    currency_eq: str | None = None
+    conditions: tuple[ransack.Condition, ...] = ()
     sort: str | None = None
 
 
 class StoreCreditLedger:
-    """Store credits, their events and the records they point at, for one tenant."""
+    """Store credits, their events and the records they point at, for one tenant.
 
-    def __init__(self, store: TenantStore, now: datetime) -> None:
+    `crash_without_user` reproduces Spree 4.10's defect: a credit saved with no user (none
+    given, or an id naming nobody) crashes in `after_save :store_event` (a 500). Without it
+    the ledger answers as Spree 4.5-4.8 did: 422 "User can't be blank".
+    """
+
+    def __init__(self, store: TenantStore, now: datetime, crash_without_user: bool = False) -> None:
         self.store = store
         self.now = timestamp(now)
+        self.crash_without_user = crash_without_user
 
     # -- reading -----------------------------------------------------------------------
 
@@ -112,7 +110,7 @@ class StoreCreditLedger:
 
     def list(self, query: CreditQuery) -> list[dict[str, Any]]:
         credits = [c for c in self.store.all(CREDIT) if c["deleted_at"] is None]
-        credits = [c for c in credits if _matches(c, query)]
+        credits = [c for c in credits if all(k.matches(c) for k in query.conditions)]
         return _sorted(credits, query.sort)
 
     def record(self, kind: str, record_id: str) -> dict[str, Any]:
@@ -128,10 +126,20 @@ class StoreCreditLedger:
     def events(self, credit: Mapping[str, Any]) -> list[dict[str, Any]]:
         return [e for e in (self.store.get(EVENT, i) for i in credit["event_ids"]) if e]
 
+    def user_balances(self, user_id: str) -> list[tuple[str, Decimal]]:
+        """`user.available_store_credits`: (currency, remaining) for each currency the user
+        holds a live credit in, as the included `user` shows them."""
+        return [
+            (total["currency"], Decimal(total["amount"]))
+            for total in self.store.all(USER_TOTAL)
+            if total["user_id"] == user_id and total.get("credits", 1) > 0
+        ]
+
     def included(
         self, credits: Iterable[Mapping[str, Any]], names: Iterable[str]
     ) -> list[tuple[str, dict[str, Any]]]:
-        """(kind, record) for every related record named, each once, in first-seen order."""
+        """(JSON:API type, record) for every related record named, each once, in first-seen
+        order; `created_by` is rendered by Spree's admin user serializer (`admin_user`)."""
         wanted = list(dict.fromkeys(names))
         seen: dict[tuple[str, str], dict[str, Any]] = {}
         for credit in credits:
@@ -143,33 +151,28 @@ class StoreCreditLedger:
     def _related(self, credit: Mapping[str, Any], name: str) -> list[tuple[str, dict[str, Any]]]:
         if name == "store_credit_events":
             return [(EVENT, e) for e in self.events(credit)]
-        kind, key = {
-            "user": (USER, "user_id"),
-            "created_by": (USER, "created_by_id"),
-            "store_credit_category": (CATEGORY, "category_id"),
-            "store_credit_type": (CREDIT_TYPE, "type_id"),
+        kind, rendered_as, key = {
+            "user": (USER, USER, "user_id"),
+            "created_by": (USER, ADMIN_USER, "created_by_id"),
+            "store_credit_category": (CATEGORY, CATEGORY, "category_id"),
+            "store_credit_type": (CREDIT_TYPE, CREDIT_TYPE, "type_id"),
         }[name]
-        record = self.store.get(kind, credit[key])
-        return [(kind, record)] if record else []
+        record = self.store.get(kind, credit[key]) if credit[key] is not None else None
+        return [(rendered_as, record)] if record else []
 
     # -- writing -----------------------------------------------------------------------
 
     def create(self, attributes: Mapping[str, Any]) -> dict[str, Any]:
-        given = _permitted(attributes)
+        """`StoreCredit.new(permitted)`, the current store set, validated and saved."""
         draft: dict[str, Any] = {
-            **dict.fromkeys(REFERENCES),
-            "amount": None,
-            "amount_used": ZERO,
-            "amount_authorized": ZERO,
-            "currency": None,
-            "memo": None,
-            "originator_id": None,
-            "originator_type": None,
+            **dict.fromkeys(COLUMNS),
             "public_metadata": {},
             "private_metadata": {},
-            **given,
+            **dict.fromkeys(AMOUNTS, ZERO),  # the columns' default 0.0
+            **_permitted(attributes),
+            "store_id": self._current_store(),
         }
-        self._validate(draft)
+        self._validate(draft, None)
         credit = {
             "id": str(self.store.next_id(CREDIT)),
             **_stored(draft),
@@ -184,15 +187,19 @@ class StoreCreditLedger:
 
     def update(self, credit_id: str, attributes: Mapping[str, Any]) -> dict[str, Any]:
         credit = self.get(credit_id)
-        given = _permitted(attributes)
-        draft = {**credit, **{a: amount_of(credit, a) for a in AMOUNTS}, **given}
-        self._validate(draft)
+        draft = {
+            **credit,
+            **{a: amount_of(credit, a) for a in AMOUNTS},
+            **_permitted(attributes),
+            "store_id": credit["store_id"],  # `ensure_current_store` keeps it
+        }
+        self._validate(draft, credit)
         updated = {**credit, **_stored(draft)}
-        amounts_changed = any(updated[a] != credit[a] for a in AMOUNTS)
+        changed = any(updated[a] != credit[a] for a in AMOUNTS)
         if updated != credit:
             updated["updated_at"] = self.now
         self._move_user_totals(credit, updated)
-        self._save_with_event(updated, amounts_changed)
+        self._save_with_event(updated, changed)
         return updated
 
     def delete(self, credit_id: str) -> None:
@@ -208,37 +215,53 @@ class StoreCreditLedger:
 
     # -- rules -------------------------------------------------------------------------
 
-    def _validate(self, draft: Mapping[str, Any]) -> None:
-        """Every failure at once, keyed and worded as Spree's `StoreCredit` model does."""
+    def _validate(self, draft: Mapping[str, Any], before: Mapping[str, Any] | None) -> None:
+        """Every failure at once, keyed and worded as Spree's `StoreCredit` model does.
+
+        Amounts are compared as the `decimal(8,2)` columns hold them: ActiveRecord rounds to
+        cents before validating (0.004 is "must be greater than 0"). `before` is the stored
+        credit of an update (None on create).
+        """
         found: dict[str, list[str]] = {}
 
         def fail(key: str, message: str) -> None:
             found.setdefault(key, []).append(message)
 
-        for attribute, (kind, key) in REFERENCES.items():
-            record_id = draft.get(attribute)
-            if record_id in (None, ""):
-                fail(key, "can't be blank")
-            elif self.store.get(kind, str(record_id)) is None:
-                fail(key, "must exist")
-        if not draft.get("currency"):
+        has_user = draft["user_id"] is not None and self.store.get(USER, draft["user_id"])
+        if not has_user and not self.crash_without_user:
+            fail("user", "can't be blank")
+        if not str(draft["currency"] or "").strip():
             fail("currency", "can't be blank")
         if isinstance(draft.get("memo"), str) and len(draft["memo"]) > MEMO_MAX_LENGTH:
             fail("memo", f"is too long (maximum is {MEMO_MAX_LENGTH} characters)")
-        amount, used = draft["amount"], draft["amount_used"]
-        authorized = draft["amount_authorized"]
-        if amount is None:
-            fail("amount", "is not a number")
-        elif amount <= ZERO:
+        for name in AMOUNTS:
+            if draft[name] is None:
+                fail(name, "is not a number")
+            elif draft[name].copy_abs() > MAX_AMOUNT:  # exact, even for 1e999999999 (Spree: 500)
+                fail(name, f"must be less than or equal to {MAX_AMOUNT}")
+        if found.keys() & set(AMOUNTS):
+            raise errors.validation_failed(found)
+        amount, used, authorized = (to_cents(draft[a]) for a in AMOUNTS)
+        if amount <= ZERO:
             fail("amount", "must be greater than 0")
         if used < ZERO:
             fail("amount_used", "must be greater than or equal to 0")
-        if amount is not None and used > amount:
+        if used > amount:
             fail("amount_used", "Cannot be greater than amount.")
-        if amount is not None and used + authorized > amount:
+        if used + authorized > amount:
             fail("amount_authorized", "Exceeds total credits.")
         if found:
             raise errors.validation_failed(found)
+        changed = before is None or any(to_cents(draft[a]) != amount_of(before, a) for a in AMOUNTS)
+        if not has_user and changed:
+            raise errors.server_error()  # `nil.total_available_store_credit` in after_save
+
+    def _current_store(self) -> str:
+        """`ensure_current_store`: the tenant's store replaces whatever `store_id` was sent."""
+        return self._store()["id"]
+
+    def _store(self) -> dict[str, Any]:
+        return self.store.all(STORE)[0]
 
     def _save_with_event(self, credit: dict[str, Any], amounts_changed: bool) -> None:
         """Spree's `after_save :store_event`: one `allocation` event, rewritten on changes."""
@@ -254,24 +277,24 @@ class StoreCreditLedger:
                     "store_credit_id": credit["id"],
                     "action": "allocation",
                     "authorization_code": f"{credit['id']}-SC-{_code_time(self.now)}",
-                    "originator_type": credit["originator_type"],
+                    "originator_type": None,
                     "deleted_at": None,
                     "created_at": self.now,
                 }
             event.update(
                 amount=credit["amount"],
-                amount_remaining=str(to_cents(amount_remaining(credit))),
-                user_total_amount=str(self._user_total(credit)),
+                user_total_amount=str(self._user_total(credit["user_id"])),
                 currency=credit["currency"],
                 updated_at=self.now,
             )
             self.store.put(EVENT, event_id, event)
         self.store.put(CREDIT, credit["id"], credit)
 
-    def _user_total(self, credit: Mapping[str, Any]) -> Decimal:
-        """`user.total_available_store_credit` in the credit's currency (this credit counted,
-        as `_move_user_totals` has run)."""
-        found = self.store.get(USER_TOTAL, _user_key(credit))
+    def _user_total(self, user_id: str) -> Decimal:
+        """`user.total_available_store_credit` with no arguments: the store's default
+        currency, whatever the credit's (this credit counted, as `_move_user_totals` ran)."""
+        currency = self._store().get("default_currency", "USD")
+        found = self.store.get(USER_TOTAL, _user_key(user_id, currency))
         return Decimal(found["amount"]) if found else ZERO
 
     def _move_user_totals(
@@ -280,54 +303,64 @@ class StoreCreditLedger:
         """Take a credit's old remaining amount out of its (user, currency) total and put its
         new one in; a deleted credit counts in none."""
         changes = _remaining_by_user(((before, -1), (after, 1)))
-        for key, (credit, change) in changes.items():
-            if change != ZERO or self.store.get(USER_TOTAL, key) is None:
-                self._add_to_user_total(key, credit, change)
+        for key, (credit, change, count) in changes.items():
+            if change != ZERO or count != 0 or self.store.get(USER_TOTAL, key) is None:
+                self._add_to_user_total(key, credit, change, count)
 
-    def _add_to_user_total(self, key: str, credit: Mapping[str, Any], change: Decimal) -> None:
-        found = self.store.get(USER_TOTAL, key)
-        total = Decimal(found["amount"]) if found else ZERO
+    def _add_to_user_total(
+        self, key: str, credit: Mapping[str, Any], change: Decimal, count: int
+    ) -> None:
+        found = self.store.get(USER_TOTAL, key) or {}
         self.store.put(
             USER_TOTAL,
             key,
             {
                 "user_id": credit["user_id"],
                 "currency": credit["currency"],
-                "amount": str(total + change),
+                "amount": str(Decimal(found.get("amount", "0")) + change),
+                "credits": found.get("credits", 0) + count,
             },
         )
 
 
-def _user_key(credit: Mapping[str, Any]) -> str:
-    """The id of a credit's (user, currency) total; values compared as stored, as before."""
-    return json.dumps([credit["user_id"], credit["currency"]])
+def _user_key(user_id: Any, currency: Any) -> str:
+    """The id of a (user, currency) total; values compared as stored."""
+    return json.dumps([user_id, currency])
 
 
 def _remaining_by_user(
     signed: Iterable[tuple[Mapping[str, Any] | None, int]],
-) -> dict[str, tuple[Mapping[str, Any], Decimal]]:
-    """Signed sums of live credits' remaining amounts per (user, currency) key, each with a
-    credit of that key (for its user id and currency), in the order given."""
-    sums: dict[str, tuple[Mapping[str, Any], Decimal]] = {}
+) -> dict[str, tuple[Mapping[str, Any], Decimal, int]]:
+    """Signed sums of live credits' remaining amounts and counts per (user, currency) key,
+    each with a credit of that key (for its user id and currency), in the order given."""
+    sums: dict[str, tuple[Mapping[str, Any], Decimal, int]] = {}
     for credit, sign in signed:
         if credit is not None and credit["deleted_at"] is None:
-            key = _user_key(credit)
-            sums[key] = (credit, sums.get(key, (credit, ZERO))[1] + sign * amount_remaining(credit))
+            key = _user_key(credit["user_id"], credit["currency"])
+            _, total, count = sums.get(key, (credit, ZERO, 0))
+            sums[key] = (credit, total + sign * amount_remaining(credit), count + sign)
     return sums
 
 
 def _permitted(attributes: Mapping[str, Any]) -> dict[str, Any]:
-    """Strong parameters: known attributes only, amounts as exact decimals."""
-    given = {k: v for k, v in attributes.items() if k in PERMITTED}
+    """Strong parameters, then ActiveRecord's casts: ids to integers, amounts to decimals
+    (None for a value that is no number), metadata only as objects."""
+    given = casting.permit(attributes, (*REFERENCES, *AMOUNTS, *PLAIN), METADATA)
+    for name in REFERENCES:
+        if name in given:
+            given[name] = casting.record_id(given[name])
     for name in AMOUNTS:
+        if name in given:
+            given[name] = casting.number(given[name])
+    for name in PLAIN:
         if given.get(name) is not None:
-            given[name] = to_decimal(given[name])
+            given[name] = str(given[name])
     return given
 
 
 def _stored(draft: Mapping[str, Any]) -> dict[str, Any]:
     """The columns of a validated draft, amounts rounded to cents as the database keeps them."""
-    columns = {name: draft[name] for name in (*REFERENCES, *PLAIN)}
+    columns = {name: draft[name] for name in COLUMNS}
     columns.update({name: str(to_cents(draft[name])) for name in AMOUNTS})
     return columns
 
@@ -338,28 +371,10 @@ def _code_time(stamp: str) -> str:
     return digits + "000"
 
 
-def _matches(credit: Mapping[str, Any], query: CreditQuery) -> bool:
-    if query.user_id_eq is not None and credit["user_id"] != query.user_id_eq:
-        return False
-    if query.created_by_id_eq is not None and credit["created_by_id"] != query.created_by_id_eq:
-        return False
-    if query.currency_eq is not None and credit["currency"] != query.currency_eq:
-        return False
-    return query.amount_gteq is None or _at_least(credit, query.amount_gteq)
-
-
-def _at_least(credit: Mapping[str, Any], floor_text: str) -> bool:
-    """`amount_gteq`; a floor that is no number (NaN) matches nothing."""
-    try:
-        floor = Decimal(floor_text)
-    except InvalidOperation:
-        return False
-    return not floor.is_nan() and amount_of(credit, "amount") >= floor
-
-
 def _sorted(credits: list[dict[str, Any]], sort: str | None) -> list[dict[str, Any]]:
-    """Spree's sorter: comma-separated keys, `-` for descending, unknown keys ignored."""
-    keys = [k.strip() for k in (sort or "").split(",") if k.strip()]
+    """Spree's `BaseSorter`: comma-separated keys, `-` for descending, keys that are not
+    sortable ignored; by id (insertion order) otherwise."""
+    keys = [k for k in (sort or "").split(",") if k]
     for key in reversed(keys):
         name = key.removeprefix("-")
         if name in SORTABLE:
@@ -371,9 +386,7 @@ def _sorted(credits: list[dict[str, Any]], sort: str | None) -> list[dict[str, A
 def _sort_value(credit: Mapping[str, Any], name: str) -> Any:
     if name == "id":
         return int(credit["id"])
-    if name in AMOUNTS:
-        return Decimal(credit[name])
-    return credit[name]
+    return credit[name] or ""
 
 
 def seed(store: TenantStore, fixtures: Mapping[str, Any], now: datetime) -> None:

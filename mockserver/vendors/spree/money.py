@@ -9,11 +9,6 @@ CENT = Decimal("0.01")
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 
 
-def to_decimal(value: int | float | str | Decimal) -> Decimal:
-    """A JSON number as the exact decimal the client wrote (floats via their shortest repr)."""
-    return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
 def to_cents(value: Decimal) -> Decimal:
     """What a `decimal(8,2)` column keeps."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
@@ -31,5 +26,10 @@ def display(value: Decimal, currency: str) -> str:
     amount = to_cents(value)
     sign = "-" if amount < 0 else ""
     body = f"{abs(amount):,.2f}"
-    symbol = SYMBOLS.get(currency)
+    symbol = SYMBOLS.get(currency.upper())  # the money gem finds currencies in any case
     return f"{sign}{symbol}{body}" if symbol else f"{sign}{currency} {body}"
+
+
+def money_to_s(value: Decimal) -> str:
+    """`Money#to_s` (the money gem, no symbol) of a two-decimal currency: "1500.00"."""
+    return f"{to_cents(value):.2f}"

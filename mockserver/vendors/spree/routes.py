@@ -18,9 +18,11 @@ from mockserver.requestctx import (
     tenant_store,
     utcnow,
 )
-from mockserver.vendors.spree import jsonapi
+from mockserver.vendors.spree import errors, jsonapi, ransack
 from mockserver.vendors.spree.auth import TokenIssuer
+from mockserver.vendors.spree.casting import nest_form
 from mockserver.vendors.spree.models import CATEGORY, CREDIT_TYPE, CreditQuery, StoreCreditLedger
+from mockserver.vendors.spree.quirks import MISSING_USER_500
 
 blueprint = Blueprint("spree", __name__)
 
@@ -42,30 +44,23 @@ def create_oauth_token() -> Response:
 @blueprint.get(f"{PLATFORM}/store_credits")
 def list_store_credits() -> Response:
     ledger, args = _ledger(), query()
-    credits = ledger.list(
-        CreditQuery(
-            user_id_eq=args.get("filter[user_id_eq]"),
-            created_by_id_eq=args.get("filter[created_by_id_eq]"),
-            amount_gteq=args.get("filter[amount_gteq]"),
-            currency_eq=args.get("filter[currency_eq]"),
-            sort=args.get("sort"),
-        )
-    )
+    pairs = list(args.items(multi=True))
+    credits = ledger.list(CreditQuery(tuple(ransack.conditions(pairs)), args.get("sort")))
     page = jsonapi.Page.from_query(args.get("page"), args.get("per_page"))
     shown = page.slice(credits)
     fields = _fieldset()
     resources = [jsonapi.store_credit(c, fields) for c in shown]
-    doc = jsonapi.paginated(resources, len(credits), page, request.base_url, args.items(multi=True))
+    doc = jsonapi.paginated(resources, len(credits), page, request.base_url, pairs)
     names = _includes()
-    if names is not None:
-        doc["included"] = [jsonapi.related(k, r) for k, r in ledger.included(shown, names)]
+    if names:
+        doc["included"] = [_related(ledger, k, r) for k, r in ledger.included(shown, names)]
     return respond(doc)
 
 
 @blueprint.post(f"{PLATFORM}/store_credits")
 def create_store_credit() -> Response:
     ledger = _ledger()
-    return _credit_answer(ledger, ledger.create(body()["store_credit"]), 201)
+    return _credit_answer(ledger, ledger.create(_credit_params()), 201)
 
 
 @blueprint.get(f"{PLATFORM}/store_credits/<id>")
@@ -74,10 +69,11 @@ def get_store_credit(id: str) -> Response:
     return _credit_answer(ledger, ledger.get(id))
 
 
-@blueprint.patch(f"{PLATFORM}/store_credits/<id>")
+@blueprint.route(f"{PLATFORM}/store_credits/<id>", methods=["PATCH", "PUT"])
 def update_store_credit(id: str) -> Response:
+    """`resources :store_credits` routes PUT and PATCH alike to `update`."""
     ledger = _ledger()
-    return _credit_answer(ledger, ledger.update(id, body()["store_credit"]))
+    return _credit_answer(ledger, ledger.update(id, _credit_params()))
 
 
 @blueprint.delete(f"{PLATFORM}/store_credits/<id>")
@@ -107,26 +103,46 @@ def get_store_credit_type(id: str) -> Response:
 
 
 def _ledger() -> StoreCreditLedger:
-    return StoreCreditLedger(tenant_store(), utcnow())
+    crash = MISSING_USER_500 in config().quirks
+    return StoreCreditLedger(tenant_store(), utcnow(), crash_without_user=crash)
 
 
-def _includes() -> list[str] | None:
-    value = query().get("include")
-    return None if value is None else jsonapi.parse_list(value)
+def _credit_params() -> dict[str, Any]:
+    """`params.require(:store_credit)` from a JSON or a form-encoded body (Rack's nested
+    keys); a missing or empty wrapper is `ParameterMissing`, a 400."""
+    given = body() or {}
+    if request.mimetype == "application/x-www-form-urlencoded":
+        given = nest_form(given)
+    attributes = given.get("store_credit") if isinstance(given, dict) else None
+    if not isinstance(attributes, dict) or not attributes:
+        raise errors.parameter_missing()
+    return attributes
+
+
+def _includes() -> list[str]:
+    """`include` as Spree splits it; empty (or absent) means no included records."""
+    return jsonapi.parse_list(query().get("include"))
 
 
 def _fieldset() -> frozenset[str] | None:
-    value = query().get("fields[store_credit]")
-    return None if value is None else frozenset(jsonapi.parse_list(value))
+    """`fields[store_credit]`; an empty list keeps everything, as jsonapi-serializer does."""
+    names = jsonapi.parse_list(query().get("fields[store_credit]"))
+    return frozenset(names) if names else None
+
+
+def _related(ledger: StoreCreditLedger, kind: str, record: dict[str, Any]) -> dict[str, Any]:
+    balances = ledger.user_balances(record["id"]) if kind in jsonapi.USER_TYPES else []
+    return jsonapi.related(kind, record, balances)
 
 
 def _credit_answer(
     ledger: StoreCreditLedger, credit: dict[str, Any], status: int = 200
 ) -> Response:
     names = _includes()
-    included = None if names is None else ledger.included([credit], names)
-    data = jsonapi.store_credit(credit, _fieldset())
-    return respond(jsonapi.document(data, included), status)
+    doc: dict[str, Any] = {"data": jsonapi.store_credit(credit, _fieldset())}
+    if names:
+        doc["included"] = [_related(ledger, k, r) for k, r in ledger.included([credit], names)]
+    return respond(doc, status)
 
 
 def _record_list(kind: str) -> Response:

@@ -44,13 +44,14 @@ def spree(spree_app: Flask) -> Any:
 
 
 def issue_token(client: Any, client_id: str = "test_client", **extra: str) -> dict[str, Any]:
-    """A client_credentials token (or fail the test)."""
+    """A client_credentials token, scope `admin` unless `extra` says otherwise (or fail)."""
     response = client.post(
         "/spree_oauth/token",
         json={
             "grant_type": "client_credentials",
             "client_id": client_id,
             "client_secret": "test_secret",
+            "scope": "admin",
             **extra,
         },
     )

@@ -13,6 +13,9 @@ from tests.vendors.spree.conftest import CREDITS, bearer, issue_token, new_credi
 
 TOKEN = "/spree_oauth/token"
 INVALID_TOKEN = {"error": "The access token is invalid"}
+TEST_CLIENT = {"client_id": "test_client", "client_secret": "test_secret"}
+NEEDS_READ = {"error": 'Access to this resource requires scope "read admin".'}
+NEEDS_WRITE = {"error": 'Access to this resource requires scope "write admin".'}
 INVALID_CLIENT = {
     "error": "invalid_client",
     "error_description": (
@@ -31,29 +34,54 @@ INVALID_GRANT = {
 
 def test_client_credentials_token(spree: Any) -> None:
     response = spree.post(
-        TOKEN,
-        json={
-            "grant_type": "client_credentials",
-            "client_id": "test_client",
-            "client_secret": "test_secret",
-            "scope": "admin",
-        },
+        TOKEN, json={"grant_type": "client_credentials", "scope": "admin", **TEST_CLIENT}
     )
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     assert response.headers["Cache-Control"] == "no-store"
     token = response.get_json()
-    assert set(token) == {
-        "access_token",
-        "token_type",
-        "expires_in",
-        "refresh_token",
-        "scope",
-        "created_at",
-    }
+    # Doorkeeper never issues a refresh token for client credentials (RFC 6749 4.4.3)
+    assert set(token) == {"access_token", "token_type", "expires_in", "scope", "created_at"}
     assert (token["token_type"], token["expires_in"], token["scope"]) == ("Bearer", 7200, "admin")
     assert isinstance(token["created_at"], int)
     assert spree.get(CREDITS, headers=bearer(token)).status_code == 200
+
+
+def test_a_token_asked_for_without_scope_has_none_and_reads_nothing(spree: Any) -> None:
+    """Spree configures no default scope: the token is issued, without `scope`, and every
+    platform call needs `read` or `admin`."""
+    response = spree.post(TOKEN, json={"grant_type": "client_credentials", **TEST_CLIENT})
+    token = response.get_json()
+    assert (response.status_code, "scope" in token) == (200, False)
+    listing = spree.get(CREDITS, headers=bearer(token))
+    assert (listing.status_code, listing.get_json()) == (401, NEEDS_READ)
+
+
+def test_a_read_token_cannot_write(spree: Any) -> None:
+    token = issue_token(spree, scope="read")
+    assert spree.get(CREDITS, headers=bearer(token)).status_code == 200
+    for method in ("post", "patch", "put", "delete"):
+        path = CREDITS if method == "post" else f"{CREDITS}/1"
+        body = None if method == "delete" else new_credit()
+        response = getattr(spree, method)(path, headers=bearer(token), json=body)
+        assert (response.status_code, response.get_json()) == (401, NEEDS_WRITE), method
+    assert spree.get(f"{CREDITS}/1", headers=bearer(token)).status_code == 200  # not deleted
+
+
+def test_a_write_token_needs_read_too(spree: Any) -> None:
+    """Every platform action first asks for `read` or `admin`, writes then for `write` too."""
+    write_only = bearer(issue_token(spree, scope="write"))
+    response = spree.post(CREDITS, headers=write_only, json=new_credit())
+    assert (response.status_code, response.get_json()) == (401, NEEDS_READ)
+    both = bearer(issue_token(spree, scope="read write"))
+    assert spree.post(CREDITS, headers=both, json=new_credit()).status_code == 201
+
+
+def test_the_token_may_come_as_a_query_parameter(spree: Any) -> None:
+    token = issue_token(spree)["access_token"]
+    assert spree.get(CREDITS, query_string={"access_token": token}).status_code == 200
+    bad = spree.get(CREDITS, query_string={"access_token": "nonsense"})
+    assert (bad.status_code, bad.get_json()) == (401, INVALID_TOKEN)
 
 
 def test_form_encoded_body_and_basic_client_auth(spree: Any) -> None:
@@ -67,14 +95,46 @@ def test_form_encoded_body_and_basic_client_auth(spree: Any) -> None:
     assert response.get_json()["scope"] == "read write"
 
 
-def test_password_grant_signs_into_the_demo_store(spree: Any) -> None:
+def password_token(spree: Any, email: str, **client: str) -> dict[str, Any]:
     response = spree.post(
         TOKEN,
-        data={"grant_type": "password", "username": "demo@example.com", "password": "spree123"},
+        data={
+            "grant_type": "password",
+            "username": email,
+            "password": "spree123",
+            "scope": "admin",
+            **client,
+        },
     )
-    assert response.status_code == 200
-    listing = spree.get(CREDITS, headers=bearer(response.get_json()))
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_an_admin_password_token_of_a_client_signs_into_its_store(spree: Any) -> None:
+    token = password_token(spree, "admin@example.com", **TEST_CLIENT)
+    assert "refresh_token" in token
+    listing = spree.get(CREDITS, headers=bearer(token))
     assert [c["attributes"]["memo"] for c in listing.get_json()["data"]] == ["Welcome credit"]
+
+
+def test_a_customer_password_token_is_refused_by_the_platform_api(spree: Any) -> None:
+    """CanCanCan: a customer may not read store credits (`access_denied` is a 401 here)."""
+    token = password_token(spree, "demo@example.com", **TEST_CLIENT)
+    response = spree.get(CREDITS, headers=bearer(token))
+    assert (response.status_code, response.get_json()) == (
+        401,
+        {"error": "You are not authorized to access this page."},
+    )
+
+
+def test_a_password_token_of_no_client_is_refused_by_the_platform_api(spree: Any) -> None:
+    """`validate_token_client` raises a bare DoorkeeperError for a token of no application."""
+    token = password_token(spree, "admin@example.com")
+    response = spree.get(CREDITS, headers=bearer(token))
+    assert (response.status_code, response.get_json()) == (
+        401,
+        {"error": "Doorkeeper::Errors::DoorkeeperError"},
+    )
 
 
 def test_wrong_password_is_invalid_grant(spree: Any) -> None:
@@ -147,7 +207,7 @@ def test_unknown_scope(spree: Any) -> None:
 
 
 def test_refresh_token_grant_rotates_both_tokens(spree: Any) -> None:
-    first = issue_token(spree)
+    first = password_token(spree, "admin@example.com", **TEST_CLIENT)
     response = spree.post(
         TOKEN, json={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
     )
@@ -156,7 +216,7 @@ def test_refresh_token_grant_rotates_both_tokens(spree: Any) -> None:
     assert second["access_token"] != first["access_token"]
     assert spree.get(CREDITS, headers=bearer(second)).status_code == 200
     old = spree.get(CREDITS, headers=bearer(first))
-    assert (old.status_code, old.get_json()) == (401, INVALID_TOKEN)
+    assert (old.status_code, old.get_json()) == (401, {"error": "The access token was revoked"})
     reused = spree.post(
         TOKEN, json={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
     )
@@ -164,7 +224,9 @@ def test_refresh_token_grant_rotates_both_tokens(spree: Any) -> None:
 
 
 def test_refresh_by_another_client_is_invalid_grant(spree: Any) -> None:
-    first = issue_token(spree, "test_a")
+    first = password_token(
+        spree, "admin@example.com", client_id="test_a", client_secret="test_secret"
+    )
     response = spree.post(
         TOKEN,
         json={
@@ -184,7 +246,7 @@ def test_missing_or_unknown_token_is_401(spree: Any, authorization: str | None) 
     headers = {"Authorization": authorization} if authorization else {}
     response = spree.get(CREDITS, headers=headers)
     assert (response.status_code, response.get_json()) == (401, INVALID_TOKEN)
-    assert response.headers["WWW-Authenticate"].startswith('Bearer realm="Doorkeeper"')
+    assert "WWW-Authenticate" not in response.headers  # Spree rescues the error itself
 
 
 def test_token_expires_after_its_ttl(make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -198,7 +260,10 @@ def test_token_expires_after_its_ttl(make_app: Any, monkeypatch: pytest.MonkeyPa
     assert client.get(CREDITS, headers=bearer(token)).status_code == 200
     monkeypatch.setattr(requestctx, "utcnow", lambda: issued + timedelta(seconds=61))
     response = client.get(CREDITS, headers=bearer(token))
-    assert (response.status_code, response.get_json()) == (401, INVALID_TOKEN)
+    assert (response.status_code, response.get_json()) == (
+        401,
+        {"error": "The access token expired"},
+    )
 
 
 def test_each_sandbox_client_has_its_own_store(spree: Any) -> None:

@@ -21,7 +21,7 @@ def test_humanize_drops_id_and_underscores() -> None:
 def test_body_problems_inside_the_wrapper_are_one_422() -> None:
     error = SpreeErrors().invalid_request(
         [
-            Problem("body", "store_credit.category_id", "required", "required"),
+            Problem("body", "store_credit.category_id", "type", "no integer", value="abc"),
             Problem("body", "store_credit.amount", "constraint", "too small", value=0),
             Problem("body", "store_credit.amount", "type", "not a number", value="1"),
             Problem("body", "store_credit.private_metadata", "type", "not object", value=[]),
@@ -30,11 +30,11 @@ def test_body_problems_inside_the_wrapper_are_one_422() -> None:
     assert error.status == 422
     assert error.body == {
         "error": (
-            "Category can't be blank, Amount must be greater than 0, Amount is not a number, "
+            "Category is invalid, Amount must be greater than 0, Amount is not a number, "
             "and Private metadata is invalid"
         ),
         "errors": {
-            "category": ["can't be blank"],
+            "category_id": ["is invalid"],
             "amount": ["must be greater than 0", "is not a number"],
             "private_metadata": ["is invalid"],
         },

@@ -9,6 +9,7 @@ import pytest
 
 from mockserver.errors import ApiError
 from mockserver.store import TenantStore
+from mockserver.vendors.spree import ransack
 from mockserver.vendors.spree.models import CreditQuery, StoreCreditLedger
 from tests.vendors.spree.conftest import NOW
 
@@ -71,7 +72,6 @@ def test_create_records_an_allocation_event_with_user_total(ledger: StoreCreditL
         "created_at": "2024-03-01T12:30:45.123Z",
         "updated_at": "2024-03-01T12:30:45.123Z",
         "amount": "50.00",
-        "amount_remaining": "35.00",
         "user_total_amount": "135.00",  # 100 from the demo credit + 35 remaining here
         "currency": "USD",
     }
@@ -79,39 +79,80 @@ def test_create_records_an_allocation_event_with_user_total(ledger: StoreCreditL
 
 def test_every_failure_is_reported_at_once(ledger: StoreCreditLedger):
     status, body = refused(
-        lambda: ledger.create(
-            attrs(user_id="99", store_id="7", amount=10, amount_used=11, amount_authorized=1)
-        )
+        lambda: ledger.create(attrs(user_id="99", amount=10, amount_used=11, amount_authorized=1))
     )
     assert status == 422
     assert body == {
         "error": (
-            "User must exist, Store must exist, Amount used Cannot be greater than amount., "
+            "User can't be blank, Amount used Cannot be greater than amount., "
             "and Amount authorized Exceeds total credits."
         ),
         "errors": {
-            "user": ["must exist"],
-            "store": ["must exist"],
+            "user": ["can't be blank"],
             "amount_used": ["Cannot be greater than amount."],
             "amount_authorized": ["Exceeds total credits."],
         },
     }
 
 
-def test_missing_references_are_blank(ledger: StoreCreditLedger):
+def test_only_user_amount_and_currency_are_needed(ledger: StoreCreditLedger):
+    """FACTS 3a: category, type and creator are optional; the store is the current one."""
+    credit = ledger.create({"user_id": "1", "amount": 10, "currency": "USD"})
+    assert (credit["category_id"], credit["type_id"], credit["created_by_id"]) == (None,) * 3
+    assert credit["store_id"] == "1"
+
+
+def test_unknown_optional_ids_are_stored_and_store_id_is_replaced(ledger: StoreCreditLedger):
+    """No "must exist": Spree stores dangling ids and sets the current store."""
+    credit = ledger.create(attrs(category_id="77", type_id=78, created_by_id="79", store_id="7"))
+    assert (credit["category_id"], credit["type_id"], credit["created_by_id"]) == ("77", "78", "79")
+    assert credit["store_id"] == "1"
+
+
+def test_missing_user_and_currency_are_blank(ledger: StoreCreditLedger):
     given = attrs()
-    for name in ("user_id", "category_id", "type_id", "created_by_id", "store_id", "currency"):
-        del given[name]
+    del given["user_id"], given["currency"]
     status, body = refused(lambda: ledger.create(given))
-    assert status == 422
-    assert body["errors"] == {
-        "user": ["can't be blank"],
-        "category": ["can't be blank"],
-        "created_by": ["can't be blank"],
-        "credit_type": ["can't be blank"],
-        "store": ["can't be blank"],
-        "currency": ["can't be blank"],
-    }
+    assert (status, body["errors"]) == (
+        422,
+        {"user": ["can't be blank"], "currency": ["can't be blank"]},
+    )
+
+
+def test_missing_user_crashes_when_the_quirk_is_on(tenant: TenantStore):
+    """Spree 4.10.1: validation passes, `after_save` calls a method on nil: 500."""
+    crashing = StoreCreditLedger(tenant, NOW, crash_without_user=True)
+    given = {"amount": 10, "currency": "USD"}
+    assert refused(lambda: crashing.create(given)) == (
+        500,
+        {"status": 500, "error": "Internal Server Error"},
+    )
+    # other failures are still reported first, as validation runs before the save
+    status, body = refused(lambda: crashing.create({**given, "amount": 0}))
+    assert (status, body["errors"]) == (422, {"amount": ["must be greater than 0"]})
+    assert [c["id"] for c in crashing.list(CreditQuery())] == ["1"]
+
+
+def test_amounts_are_rounded_to_cents_before_validation(ledger: StoreCreditLedger):
+    status, body = refused(lambda: ledger.create(attrs(amount=0.004)))
+    assert (status, body["errors"]) == (422, {"amount": ["must be greater than 0"]})
+    credit = ledger.create(attrs(amount=10, amount_used=10.004))
+    assert (credit["amount"], credit["amount_used"]) == ("10.00", "10.00")
+
+
+def test_amount_authorized_has_no_lower_bound(ledger: StoreCreditLedger):
+    credit = ledger.create(attrs(amount=10, amount_used=10, amount_authorized=-5))
+    assert credit["amount_authorized"] == "-5.00"
+
+
+def test_numeric_strings_and_integer_ids_are_cast(ledger: StoreCreditLedger):
+    credit = ledger.create({"user_id": 1, "amount": " 1_000.5 ", "currency": "usd"})
+    assert (credit["user_id"], credit["amount"], credit["currency"]) == ("1", "1000.50", "usd")
+
+
+def test_metadata_that_is_no_object_is_dropped(ledger: StoreCreditLedger):
+    credit = ledger.create(attrs(public_metadata="x", private_metadata={"k": 1}))
+    assert (credit["public_metadata"], credit["private_metadata"]) == ({}, {"k": 1})
 
 
 def test_two_failures_join_with_and(ledger: StoreCreditLedger):
@@ -132,7 +173,7 @@ def test_unknown_attributes_are_dropped(ledger: StoreCreditLedger):
 
 
 def test_refused_create_changes_nothing_it_owns(ledger: StoreCreditLedger):
-    refused(lambda: ledger.create(attrs(user_id="42")))
+    refused(lambda: ledger.create(attrs(user_id="42", amount=-1)))
     assert [c["id"] for c in ledger.list(CreditQuery())] == ["1"]
 
 
@@ -152,8 +193,7 @@ def test_update_rewrites_the_allocation_event(ledger: StoreCreditLedger, tenant:
     assert updated["amount"] == "80.00"
     assert updated["updated_at"] == "2024-03-02T00:00:00.000Z"
     (event,) = ledger.events(updated)
-    assert (event["id"], event["amount"], event["amount_remaining"]) == ("1", "80.00", "50.00")
-    assert event["user_total_amount"] == "50.00"
+    assert (event["id"], event["amount"], event["user_total_amount"]) == ("1", "80.00", "50.00")
 
 
 def test_update_without_changes_keeps_updated_at(ledger: StoreCreditLedger, tenant: TenantStore):
@@ -192,8 +232,10 @@ def test_filters_and_sort(ledger: StoreCreditLedger):
     ledger.create(attrs(amount=300, user_id="2"))  # 3
     ledger.create(attrs(amount=20, created_by_id="1"))  # 4
 
-    def ids(**query: str) -> list[str]:
-        return [c["id"] for c in ledger.list(CreditQuery(**query))]
+    def ids(sort: str | None = None, **filters: str) -> list[str]:
+        pairs = [(f"filter[{k}]", v) for k, v in filters.items()]
+        query = CreditQuery(tuple(ransack.conditions(pairs)), sort)
+        return [c["id"] for c in ledger.list(query)]
 
     assert ids() == ["1", "2", "3", "4"]
     assert ids(user_id_eq="2") == ["3"]
@@ -201,10 +243,11 @@ def test_filters_and_sort(ledger: StoreCreditLedger):
     assert ids(currency_eq="EUR") == ["2"]
     assert ids(currency_eq="eur") == []
     assert ids(amount_gteq="100") == ["1", "3"]
-    assert ids(amount_gteq="NaN") == []
-    assert ids(sort="-amount") == ["3", "1", "2", "4"]
-    assert ids(sort="amount,-id") == ["4", "2", "1", "3"]
-    assert ids(sort="-currency,nonsense") == ["1", "3", "4", "2"]
+    assert ids(amount_lt="100") == ["2", "4"]
+    assert ids(amount_gteq="abc") == ["1", "2", "3", "4"]  # "abc".to_d is 0
+    assert ids(sort="-id") == ["4", "3", "2", "1"]
+    assert ids(sort="-amount") == ["1", "2", "3", "4"]  # not sortable in Spree 4.10
+    assert ids(sort="-currency,nonsense,-id") == ["4", "3", "2", "1"]
 
 
 def test_included_lists_each_related_record_once(ledger: StoreCreditLedger):
@@ -214,8 +257,9 @@ def test_included_lists_each_related_record_once(ledger: StoreCreditLedger):
     )
     assert [(kind, r["id"]) for kind, r in included] == [
         ("user", "1"),
-        ("user", "2"),
+        ("admin_user", "2"),
         ("store_credit_event", "1"),
+        ("admin_user", "1"),
         ("store_credit_event", "2"),
     ]
 

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from mockserver.vendors.spree.money import display, rails_decimal, to_cents, to_decimal
+from mockserver.vendors.spree.casting import number
+from mockserver.vendors.spree.money import display, rails_decimal, to_cents
 
 
 @pytest.mark.parametrize(
@@ -42,6 +43,26 @@ def test_display(value: str, currency: str, text: str) -> None:
 
 
 def test_json_floats_keep_the_digits_the_client_wrote() -> None:
-    assert to_decimal(15.5) == Decimal("15.5")
-    assert to_decimal(0.1) == Decimal("0.1")
+    assert number(15.5) == Decimal("15.5")
+    assert number(0.1) == Decimal("0.1")
     assert to_cents(Decimal("2.675")) == Decimal("2.68")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("10", "10"),
+        (" 1e2 ", "1E+2"),
+        ("1_000.5", "1000.5"),
+        (".5", "0.5"),
+        ("\v-3\n", "-3"),
+        ("-1e99999999999999999999", "-Infinity"),
+    ],
+)
+def test_numeric_strings_read_as_kernel_float_does(value: str, expected: str) -> None:
+    assert number(value) == Decimal(expected)
+
+
+@pytest.mark.parametrize("value", ["abc", "", "0x1A", "1.", "1e", "\u0663", "1\u2003", True, None])
+def test_what_is_no_number(value: object) -> None:
+    assert number(value) is None

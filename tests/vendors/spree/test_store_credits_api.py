@@ -77,7 +77,7 @@ def test_create_answers_201_with_the_resource(spree: Any, auth: dict[str, str]) 
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", attributes["created_at"])
     assert data["relationships"] == {
         "user": {"data": {"id": "1", "type": "user"}},
-        "created_by": {"data": {"id": "2", "type": "user"}},
+        "created_by": {"data": {"id": "2", "type": "admin_user"}},
         "store_credit_category": {"data": {"id": "1", "type": "store_credit_category"}},
         "store_credit_type": {"data": {"id": "1", "type": "store_credit_type"}},
         "store_credit_events": {"data": [{"id": "2", "type": "store_credit_event"}]},
@@ -109,14 +109,33 @@ def test_create_with_include_returns_included(spree: Any, auth: dict[str, str]) 
     assert response.status_code == 201
     included = response.get_json()["included"]
     assert [(r["type"], r["id"]) for r in included] == [("user", "1"), ("store_credit_event", "2")]
-    event = included[1]["attributes"]
-    assert (event["action"], event["amount"], event["amount_remaining"]) == (
-        "allocation",
-        "150.0",
-        "150.0",
-    )
-    assert event["user_total_amount"] == "250.0"
-    assert event["display_amount"] == "$150.00"
+    user = included[0]
+    assert user["attributes"]["store_credits"] == [{"currency": "USD", "amount": "250.00"}]
+    assert user["attributes"]["average_order_value"] == []
+    assert user["relationships"] == {"bill_address": {"data": None}, "ship_address": {"data": None}}
+    event = included[1]
+    assert "amount_remaining" not in event["attributes"]  # no such column in 4.10
+    assert event["attributes"] | {
+        "authorization_code": "-",
+        "created_at": "-",
+        "updated_at": "-",
+    } == {
+        "action": "allocation",
+        "amount": "150.0",
+        "authorization_code": "-",
+        "user_total_amount": "250.0",
+        "originator_type": None,
+        "deleted_at": None,
+        "created_at": "-",
+        "updated_at": "-",
+        "display_amount": "$150.00",
+        "display_user_total_amount": "$250.00",
+        "display_action": "Added",
+    }
+    assert event["relationships"] == {
+        "store_credit": {"data": {"id": "2", "type": "store_credit"}},
+        "originator": {"data": None},
+    }
 
 
 def test_create_validation_failure_lists_everything(spree: Any, auth: dict[str, str]) -> None:
@@ -129,11 +148,11 @@ def test_create_validation_failure_lists_everything(spree: Any, auth: dict[str, 
     assert response.mimetype == JSONAPI
     assert response.get_json() == {
         "error": (
-            "User must exist, Amount used Cannot be greater than amount., "
+            "User can't be blank, Amount used Cannot be greater than amount., "
             "and Amount authorized Exceeds total credits."
         ),
         "errors": {
-            "user": ["must exist"],
+            "user": ["can't be blank"],
             "amount_used": ["Cannot be greater than amount."],
             "amount_authorized": ["Exceeds total credits."],
         },
@@ -148,14 +167,12 @@ def test_schema_problems_become_one_422(spree: Any, auth: dict[str, str]) -> Non
     response = spree.post(CREDITS, headers=auth, json=body)
     assert response.status_code == 422
     payload = response.get_json()
-    assert payload["errors"] == {
-        "user": ["can't be blank"],
+    assert payload["errors"] == {  # what the schema refuses is reported without the model's
         "amount": ["must be greater than 0"],
         "currency": ["can't be blank"],
         "memo": ["is invalid"],
     }
     for sentence in (
-        "User can't be blank",
         "Amount must be greater than 0",
         "Currency can't be blank",
         "Memo is invalid",
@@ -169,10 +186,14 @@ def test_schema_problems_become_one_422(spree: Any, auth: dict[str, str]) -> Non
         ({"amount": "abc"}, {"amount": ["is not a number"]}),
         ({"amount": 1_000_000}, {"amount": ["must be less than or equal to 999999.99"]}),
         ({"amount_used": -1}, {"amount_used": ["must be greater than or equal to 0"]}),
-        ({"user_id": "abc"}, {"user": ["must exist"]}),
-        ({"store_id": ""}, {"store": ["can't be blank"]}),
-        ({"user_id": 1}, {"user_id": ["is invalid"]}),
-        ({"currency": "usd"}, {"currency": ["is invalid"]}),
+        ({"amount_authorized": "x"}, {"amount_authorized": ["is not a number"]}),
+        (
+            {"amount_authorized": "1e999999999"},
+            {"amount_authorized": ["must be less than or equal to 999999.99"]},
+        ),
+        ({"user_id": "abc"}, {"user_id": ["is invalid"]}),  # Rails: 0, then a 500
+        ({"currency": "US Dollar"}, {"currency": ["is invalid"]}),
+        ({"currency": " "}, {"currency": ["can't be blank"]}),
     ],
 )
 def test_attribute_problems(spree: Any, auth: dict[str, str], changes: Any, errors: Any) -> None:
@@ -227,12 +248,12 @@ def test_show_with_every_include(spree: Any, auth: dict[str, str]) -> None:
     included = {(r["type"], r["id"]): r["attributes"] for r in response.get_json()["included"]}
     assert set(included) == {
         ("user", "1"),
-        ("user", "2"),
+        ("admin_user", "2"),
         ("store_credit_category", "1"),
         ("store_credit_type", "1"),
         ("store_credit_event", "1"),
     }
-    assert included[("user", "2")]["email"] == "admin@example.com"
+    assert included[("admin_user", "2")]["email"] == "admin@example.com"
     assert included[("store_credit_category", "1")]["name"] == "Default"
     assert included[("store_credit_type", "1")] == {
         "name": "Expiring",
@@ -281,7 +302,7 @@ def test_update_is_partial(spree: Any, auth: dict[str, str]) -> None:
     shown = spree.get(f"{CREDITS}/1?include=store_credit_events", headers=auth).get_json()
     assert shown["data"]["attributes"]["display_amount"] == "$200.00"
     (event,) = shown["included"]
-    assert (event["attributes"]["amount"], event["attributes"]["amount_remaining"]) == (
+    assert (event["attributes"]["amount"], event["attributes"]["user_total_amount"]) == (
         "200.0",
         "200.0",
     )
@@ -295,8 +316,8 @@ def test_update_validation_failure(spree: Any, auth: dict[str, str]) -> None:
     )
     assert response.status_code == 422
     assert response.get_json() == {
-        "error": "Category must exist and Amount authorized Exceeds total credits.",
-        "errors": {"category": ["must exist"], "amount_authorized": ["Exceeds total credits."]},
+        "error": "Amount authorized Exceeds total credits.",
+        "errors": {"amount_authorized": ["Exceeds total credits."]},
     }
     assert (
         spree.get(f"{CREDITS}/1", headers=auth).get_json()["data"]["attributes"]["amount_used"]
@@ -367,13 +388,6 @@ def test_per_page_outside_range_falls_back(
     assert payload["meta"]["total_pages"] == -(-26 // size)
 
 
-def test_bad_page_is_400(spree: Any, auth: dict[str, str]) -> None:
-    response = spree.get(f"{CREDITS}?page=abc", headers=auth)
-    assert response.status_code == 400
-    assert set(response.get_json()) == {"error"}
-    assert "page" in response.get_json()["error"]
-
-
 def test_filters_sort_and_include_on_the_index(spree: Any, auth: dict[str, str]) -> None:
     create(spree, auth, amount=300, user_id="2")
     create(spree, auth, amount=50, currency="EUR")
@@ -389,16 +403,11 @@ def test_filters_sort_and_include_on_the_index(spree: Any, auth: dict[str, str])
     assert ids("filter[currency_eq]=EUR") == ["3"]
     assert ids("filter[amount_gteq]=75") == ["1", "2", "4"]
     assert ids("filter[amount_gteq]=75&filter[user_id_eq]=1") == ["1", "4"]
-    assert ids("sort=-amount") == ["2", "1", "4", "3"]
-    assert ids("sort=currency,-amount") == ["3", "2", "1", "4"]
-    assert ids("sort=bogus") == ["1", "2", "3", "4"]
+    assert ids("sort=-id") == ["4", "3", "2", "1"]
+    assert ids("sort=-amount") == ["1", "2", "3", "4"]  # only id and timestamps sort
+    assert ids("sort=bogus,-id") == ["4", "3", "2", "1"]
     listing = spree.get(f"{CREDITS}?filter[user_id_eq]=2&include=user", headers=auth).get_json()
     assert [(r["type"], r["id"]) for r in listing["included"]] == [("user", "2")]
-
-
-def test_bad_filter_value_is_400(spree: Any, auth: dict[str, str]) -> None:
-    response = spree.get(f"{CREDITS}?filter[amount_gteq]=lots", headers=auth)
-    assert response.status_code == 400
 
 
 def test_categories_and_types(spree: Any, auth: dict[str, str]) -> None:
@@ -418,9 +427,9 @@ def test_categories_and_types(spree: Any, auth: dict[str, str]) -> None:
 def test_unknown_route_and_method(spree: Any, auth: dict[str, str]) -> None:
     response = spree.get("/api/v2/platform/orders", headers=auth)
     assert (response.status_code, response.get_json()) == (404, NOT_FOUND)
-    response = spree.put(f"{CREDITS}/1", headers=auth, json=new_credit())
+    response = spree.post(f"{CREDITS}/1", headers=auth, json=new_credit())
     assert response.status_code == 405
-    assert response.headers["Allow"] == "DELETE, GET, PATCH"
+    assert response.headers["Allow"] == "DELETE, GET, PATCH, PUT"
 
 
 def test_idempotency_key_replays_and_conflicts(spree: Any, auth: dict[str, str]) -> None:
@@ -444,10 +453,3 @@ def test_links_are_percent_encoded_uris(spree: Any, auth: dict[str, str]) -> Non
     query = "filter%5Buser_id_eq%5D=1&include=user%2Ccreated_by"
     assert links["self"] == f"{base}?{query}"
     assert links["first"] == f"{base}?{query}&page=1"
-
-
-def test_empty_query_values_are_400(spree: Any, auth: dict[str, str]) -> None:
-    for name in ("sort", "fields[store_credit]", "filter[currency_eq]"):
-        response = spree.get(f"{CREDITS}?{name}=", headers=auth)
-        assert response.status_code == 400, name
-        assert set(response.get_json()) == {"error"}
