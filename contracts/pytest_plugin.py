@@ -22,7 +22,7 @@ import pytest
 
 @pytest.fixture
 def contracts_mock_app() -> Any:
-    """A fresh in-process mock (a WSGI app) with demo data."""
+    """A fresh in-process mock (a WSGI app) with demo data, vendor defects off (`spec`)."""
     from contracts.runner import default_app
 
     return default_app()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mockserver.fidelity import DEFAULT_FIDELITY, FIDELITY_MODES, Fidelity
+
 
 @dataclass(frozen=True)
 class MockConfig:
@@ -15,7 +17,8 @@ class MockConfig:
     - `strict_responses`: a response that breaks its own spec becomes a 500 naming the
       violation (tests); otherwise it is logged and sent as is (serve mode).
     - `sandbox_patterns`: per-vendor regex overriding which credentials open a fresh tenant.
-    - `quirks`: named switches that reproduce real-server defects (e.g. `medusa-real-500s`).
+    - `fidelity`: `vendor` reproduces the vendors' known defects (`mockserver quirks`), `spec`
+      answers what the specs promise instead (see `mockserver.fidelity`).
     """
 
     state_path: str | None = None
@@ -28,4 +31,10 @@ class MockConfig:
     max_body_bytes: int = 1_048_576
     max_json_depth: int = 64
     vendors: tuple[str, ...] | None = None
-    quirks: frozenset[str] = frozenset()
+    fidelity: Fidelity = DEFAULT_FIDELITY
+
+    def __post_init__(self) -> None:
+        if self.fidelity not in FIDELITY_MODES:
+            raise ValueError(
+                f"fidelity {self.fidelity!r}: choose one of {', '.join(FIDELITY_MODES)}"
+            )

@@ -121,6 +121,8 @@ class Pipeline:
 
     def _operation(self, vendor: Vendor, spec: VendorSpec) -> Any:
         exc = request.routing_exception
+        if exc is not None and request.path.startswith(vendor.auth_before_routing):
+            self._authenticate_only(vendor)
         if isinstance(exc, MethodNotAllowed):
             # Routing stopped at the method: find the rule the path does match.
             adapter = current_app.url_map.bind_to_environ(request.environ)
@@ -134,10 +136,19 @@ class Pipeline:
         if operation is None:
             allowed = spec.methods_of(template)
             error = vendor.errors.method_not_allowed(request.method, request.path, allowed)
-            error.headers["Allow"] = ", ".join(allowed)
+            if error.status == 405:  # a vendor may answer like its framework does instead
+                error.headers["Allow"] = ", ".join(allowed)
             raise error
         g.operation = operation
         return operation
+
+    def _authenticate_only(self, vendor: Vendor) -> None:
+        """Check credentials for a request no operation will answer (401 or nothing)."""
+        self._use_transaction(vendor, self.store.begin(write=False))
+        try:
+            vendor.authenticate(request, g.server_context)
+        finally:
+            self.store.end(g.pop("tx"), commit=False)
 
     def _read_body(self, vendor: Vendor, operation: Any) -> bytes:
         """Size, media type and syntax checks; leaves the parsed body in `g.json_body`."""

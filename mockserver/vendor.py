@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from flask import Blueprint, Request
 
 from mockserver.errors import ApiError, Problem
+from mockserver.fidelity import Quirk
 from mockserver.store import TenantStore
 
 
@@ -95,6 +96,9 @@ class Vendor:
     - `sandbox_pattern`: regex of credentials that open their own fresh tenant.
     - `demo_credentials`: lines printed at start-up and shown by the admin API.
     - `reject_unknown_query`: answer undeclared query parameters as `unknown` problems.
+    - `quirks`: the real server's defects this package reproduces in `vendor` fidelity.
+    - `auth_before_routing`: path prefixes whose auth middleware runs before routing, so an
+      unknown route or method there answers 401 to a caller without valid credentials.
     """
 
     name: str
@@ -111,3 +115,5 @@ class Vendor:
     demo_credentials: tuple[str, ...]
     content_type: str = "application/json"
     reject_unknown_query: bool = False
+    quirks: tuple[Quirk, ...] = ()
+    auth_before_routing: tuple[str, ...] = ()

@@ -12,6 +12,7 @@ from mockserver.fixtures import SCHEMA_FILE, read_yaml
 from mockserver.vendor import Vendor
 from mockserver.vendors.medusa.auth import authenticate
 from mockserver.vendors.medusa.errors import MedusaErrors
+from mockserver.vendors.medusa.quirks import QUIRKS
 from mockserver.vendors.medusa.routes import blueprint
 from mockserver.vendors.medusa.seed import seed
 
@@ -36,4 +37,6 @@ VENDOR = Vendor(
         "HTTP Basic user sk_test_<anything> opens a fresh sandbox tenant",
     ),
     reject_unknown_query=True,
+    quirks=QUIRKS,
+    auth_before_routing=("/admin/",),
 )

@@ -19,11 +19,11 @@ from typing import Any
 from flask import g, request
 
 from mockserver.errors import ApiError, Problem
+from mockserver.fidelity import reproduces
 from mockserver.openapi import load_spec
-from mockserver.requestctx import config
+from mockserver.vendors.medusa.quirks import EXPRESS_404, ORDER_500, PAGING_500, express_not_found
 from mockserver.vendors.medusa.v8json import express_json_error
 
-QUIRK_REAL_500S = "medusa-real-500s"
 CONFLICT_MESSAGE = (
     "The request conflicted with another request. "
     "You may retry the request with the provided Idempotency-Key."
@@ -34,8 +34,8 @@ _RULE_MESSAGES = {
     ("currency_code", "constraint"): "Currency code is required to create a store credit account",
     ("amount", "constraint"): "Amount must be greater than 0",
 }
-# Query findings the real server answers with a 500 (a defect the quirk reproduces).
-_REAL_500_FIELDS = {"limit", "offset", "order"}
+# Query findings the real server answers with a 500 (defects reproduced in vendor fidelity).
+_REAL_500_QUIRKS = {"limit": PAGING_500, "offset": PAGING_500, "order": ORDER_500}
 _JS_TYPE_NAMES = {"object": "record", "integer": "number"}
 _LOCATION_ORDER = ("body", "query", "path", "header", "cookie")
 _ENUM_OPTIONS = re.compile(r"is not one of (\[.*\])$", re.DOTALL)
@@ -189,10 +189,11 @@ def _root_body_error(problem: Problem) -> ApiError:
 
 
 def _wants_real_500(problems: Iterable[Problem]) -> bool:
-    if QUIRK_REAL_500S not in config().quirks:
-        return False
     return any(
-        p.location == "query" and p.field in _REAL_500_FIELDS and p.kind in ("constraint", "enum")
+        p.location == "query"
+        and p.field in _REAL_500_QUIRKS
+        and p.kind in ("constraint", "enum")
+        and reproduces(_REAL_500_QUIRKS[p.field])
         for p in problems
     )
 
@@ -224,10 +225,15 @@ class MedusaErrors:
         return error(413, "invalid_data", f"request entity too large (limit {limit} bytes)")
 
     def route_not_found(self, method: str, path: str) -> ApiError:
-        """Express sends an HTML page with this sentence; the mock keeps Medusa's envelope."""
+        """Express's HTML page in vendor fidelity, Medusa's JSON envelope in spec fidelity."""
+        if reproduces(EXPRESS_404):
+            return express_not_found(method, path)
         return error(404, "not_found", f"Cannot {method} {path}")
 
     def method_not_allowed(self, method: str, path: str, allowed: list[str]) -> ApiError:
+        """Express has no 405: a method no route serves falls through to its 404 page."""
+        if reproduces(EXPRESS_404):
+            return express_not_found(method, path)
         return error(
             405,
             "not_allowed",
