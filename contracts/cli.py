@@ -1,6 +1,7 @@
 """`contracts run`: fuzz an implementation of the vendor APIs and say whether it conforms.
 
 Exit status 0 only when every check passed; 1 on failures or errors; 2 on bad usage.
+`contracts diff` (contracts/diff/cli.py) compares two implementations instead.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import sys
 from typing import TextIO
 
 from contracts.config import PHASES, ConfigError, load
+from contracts.diff import cli as diff_cli
 
 EPILOG = """\
 credentials (flags or environment; `_2` names are the second identity for isolation checks):
@@ -79,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="a credential, e.g. --cred APPSTLE_API_KEY=apst_... (overrides the environment)",
     )
+    diff_cli.add_parser(commands)
     return parser
 
 
@@ -131,6 +134,8 @@ class LiveView:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "diff":
+        return diff_cli.main(args)
     try:
         settings = load(_flags(args))
     except ConfigError as exc:

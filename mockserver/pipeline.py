@@ -121,19 +121,19 @@ class Pipeline:
 
     def _operation(self, vendor: Vendor, spec: VendorSpec) -> Any:
         exc = request.routing_exception
-        if exc is not None and request.path.startswith(vendor.auth_before_routing):
-            self._authenticate_only(vendor)
         if isinstance(exc, MethodNotAllowed):
             # Routing stopped at the method: find the rule the path does match.
             adapter = current_app.url_map.bind_to_environ(request.environ)
             rule, _ = adapter.match(method=sorted(exc.valid_methods or [])[0], return_rule=True)
             template, operation = spec_template(rule.rule), None
         elif isinstance(exc, NotFound) or request.url_rule is None:
+            self._authenticate_unrouted(vendor)
             raise vendor.errors.route_not_found(request.method, request.path)
         else:
             template = spec_template(request.url_rule.rule)
             operation = spec.operation(request.method, template)
         if operation is None:
+            self._authenticate_unrouted(vendor)
             allowed = spec.methods_of(template)
             error = vendor.errors.method_not_allowed(request.method, request.path, allowed)
             if error.status == 405:  # a vendor may answer like its framework does instead
@@ -142,8 +142,11 @@ class Pipeline:
         g.operation = operation
         return operation
 
-    def _authenticate_only(self, vendor: Vendor) -> None:
-        """Check credentials for a request no operation will answer (401 or nothing)."""
+    def _authenticate_unrouted(self, vendor: Vendor) -> None:
+        """Check credentials for a request no operation will answer, where the vendor's auth
+        middleware sits in front of its router (401 or nothing)."""
+        if not request.path.startswith(vendor.auth_before_routing):
+            return
         self._use_transaction(vendor, self.store.begin(write=False))
         try:
             vendor.authenticate(request, g.server_context)

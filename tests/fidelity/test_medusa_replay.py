@@ -114,9 +114,10 @@ EXCEPTIONS: dict[int, tuple[str, int, Any]] = {
         None,
     ),
     150: (
-        "CORS preflight: the mock serves no CORS; an undeclared method gets Express's 404 page",
-        404,
-        None,
+        "CORS preflight: the mock serves no CORS; its admin auth check answers an "
+        "unauthenticated OPTIONS first",
+        401,
+        {"message": "Unauthorized"},
     ),
     158: ("/health is Medusa's own, outside the mock's vendor paths", 404, None),
 }

@@ -21,7 +21,13 @@ from flask import g, request
 from mockserver.errors import ApiError, Problem
 from mockserver.fidelity import reproduces
 from mockserver.openapi import load_spec
-from mockserver.vendors.medusa.quirks import EXPRESS_404, ORDER_500, PAGING_500, express_not_found
+from mockserver.vendors.medusa.quirks import (
+    EXPRESS_404,
+    ORDER_500,
+    PAGING_500,
+    express_not_found,
+    express_options,
+)
 from mockserver.vendors.medusa.v8json import express_json_error
 
 CONFLICT_MESSAGE = (
@@ -135,7 +141,8 @@ def _message(problem: Problem) -> str:
 
 def _join(problems: list[Problem]) -> str:
     messages = list(dict.fromkeys(_message(p) for p in problems if p.kind != "unknown"))
-    unknown = [name for p in problems if p.kind == "unknown" for name in p.names]
+    # zod never names an empty key (`?=x`), though it still refuses the others.
+    unknown = [name for p in problems if p.kind == "unknown" for name in p.names if name]
     if unknown:
         unknown.sort(key=_sent_order(problems[0].location).get)
         messages.append(f"Unrecognized fields: '{', '.join(dict.fromkeys(unknown))}'")
@@ -233,6 +240,8 @@ class MedusaErrors:
     def method_not_allowed(self, method: str, path: str, allowed: list[str]) -> ApiError:
         """Express has no 405: a method no route serves falls through to its 404 page."""
         if reproduces(EXPRESS_404):
+            if method == "OPTIONS":
+                return express_options(allowed)
             return express_not_found(method, path)
         return error(
             405,

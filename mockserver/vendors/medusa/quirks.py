@@ -32,13 +32,31 @@ EXPRESS_404 = Quirk(
     name="medusa-express-html-404",
     vendor_does="an unknown route, or a known path with a method it does not serve (DELETE "
     "/admin/store-credit-accounts), gets Express's HTML page 'Cannot DELETE /path' with "
-    "status 404 and text/html (after the admin auth check under /admin/)",
+    "status 404 and text/html (after the admin auth check under /admin/); OPTIONS gets "
+    "Express's automatic 200 listing the methods ('GET,HEAD,POST', text/html, Allow header)",
     spec_does="a JSON {type: not_found, message: 'Cannot GET /path'} 404, and for a wrong "
-    "method a JSON 405 with an Allow header",
+    "method (OPTIONS included) a JSON 405 with an Allow header",
     evidence="real Medusa 2.21.1: GET /admin/nope, DELETE /admin/store-credit-accounts, "
     "PUT /admin/store-credit-accounts/{id}",
 )
-QUIRKS = (PAGING_500, ORDER_500, EXPRESS_404)
+NUL_500 = Quirk(
+    name="medusa-500-on-nul-in-text",
+    vendor_does="a string holding U+0000 (a `note`, a `metadata` value) cannot be stored by "
+    "PostgreSQL: the write fails with 500 unknown_error and changes nothing",
+    spec_does="the write succeeds (the spec allows any string)",
+    evidence="real Medusa 2.21.1: POST /admin/store-credit-accounts/{id}/credit "
+    '{"amount": 5, "note": "a\\u0000b"}, POST /admin/store-credit-accounts with such metadata',
+)
+DATE_500 = Quirk(
+    name="medusa-500-on-bad-date-filter",
+    vendor_does="a `created_at`/`updated_at` filter value PostgreSQL cannot read as a "
+    "timestamp (created_at[$gt]=abc, an empty value, a UTC offset beyond 15:59) crashes the "
+    "query: 500 unknown_error",
+    spec_does="400 invalid_data: Expected type: 'date' for field 'created_at.$gt'",
+    evidence="real Medusa 2.21.1: GET /admin/store-credit-accounts?updated_at[$lte]=abc, "
+    "?updated_at[$lte]=, ?updated_at[$lte]=0111-03-09T19:39:46.000-21:35",
+)
+QUIRKS = (PAGING_500, ORDER_500, DATE_500, NUL_500, EXPRESS_404)
 
 _EXPRESS_HEADERS = {
     "Content-Type": "text/html; charset=utf-8",
@@ -48,6 +66,15 @@ _EXPRESS_HEADERS = {
 # Characters encodeurl (used by Express's finalhandler) leaves as they are; the path it is
 # given is still percent-encoded, ours is decoded, so `%` itself is encoded here.
 _URL_SAFE = "!#$&'()*+,/:;=?@[]_~-."
+
+
+def express_options(allowed: list[str]) -> ApiError:
+    """Express's automatic OPTIONS answer: 200 and the route's methods (HEAD with GET)."""
+    methods = []
+    for method in allowed:
+        methods += [method, "HEAD"] if method == "GET" else [method]
+    listing = ",".join(methods)
+    return ApiError(200, listing, {"Allow": listing, "Content-Type": "text/html; charset=utf-8"})
 
 
 def express_not_found(method: str, path: str) -> ApiError:
