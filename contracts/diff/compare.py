@@ -138,7 +138,7 @@ class Comparator:
             return Difference(operation, kind, str(a)[:MAX_SHOWN], str(b)[:MAX_SHOWN], shown)
 
         if base.status != other.status:
-            return [diff("status", base.status, other.status)]
+            return [diff("status", self._status(base), self._status(other, self.ids))]
         found = []
         if base.media_type != other.media_type:
             found.append(diff("media-type", base.media_type, other.media_type))
@@ -149,6 +149,14 @@ class Comparator:
             found += [diff("body-shape", x, y) for x, y in shape_differences(a, b)]
             found += [diff("ledger", x, y) for x, y in self._ledger(a, b)]
         return found
+
+    @staticmethod
+    def _status(answer: RawAnswer, ids: IdMap | None = None) -> str:
+        """The status, with an error's message (a known entry can then say which refusal)."""
+        body = _json(answer)
+        if answer.status >= 400 and isinstance(body, dict) and "message" in body:
+            return f"{answer.status} {normalise(str(body['message']), ids)}"
+        return str(answer.status)
 
     def _errors(
         self, base: RawAnswer, other: RawAnswer, a: Any, b: Any

@@ -10,7 +10,12 @@
         other: "409"                      # regex for the other target's value (optional)
         reason: the mock's Idempotency-Key replay protection, which Medusa lacks
 
-Every entry needs a `reason`; a difference no entry matches is unintended.
+    strip_headers:                        # headers only one target implements
+      - name: Idempotency-Key
+        reason: a mock feature; Medusa ignores the header, so it is sent to neither side
+
+Every entry needs a `reason`; a difference no entry matches is unintended. Stripped headers
+are removed from every request before it reaches either target (so the two states stay equal).
 """
 
 from __future__ import annotations
@@ -46,6 +51,17 @@ class Intended:
             and (self.base is None or re.fullmatch(self.base, difference.base, re.S) is not None)
             and (self.other is None or re.fullmatch(self.other, difference.other, re.S) is not None)
         )
+
+
+def strip_headers(path: Path) -> tuple[str, ...]:
+    """Lower-case names of the headers the file says to send to neither target."""
+    data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    found = []
+    for number, entry in enumerate(data.get("strip_headers") or [], 1):
+        if not isinstance(entry, dict) or not entry.get("name") or not entry.get("reason"):
+            raise KnownFileError(f"{path}: strip_headers entry {number} needs name and reason")
+        found.append(str(entry["name"]).lower())
+    return tuple(found)
 
 
 def load_known(path: Path) -> list[Intended]:

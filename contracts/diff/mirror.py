@@ -87,7 +87,9 @@ class Mirror:
         ids: IdMap,
         on_exchange: Callable[[Exchange2], None],
         compared: Callable[[str], bool] = lambda path: True,
+        stripped: tuple[str, ...] = (),
     ) -> None:
+        self.stripped = stripped
         self.base = base
         self.other = other
         self.ids = ids
@@ -97,7 +99,7 @@ class Mirror:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         from werkzeug.wrappers import Response
 
-        request = _raw_request(environ)
+        request = _raw_request(environ, self.stripped)
         base = self.base.send(request)
         if self.compared(request.path):  # paths outside the vendor API (an admin probe): base only
             other = self.other.send(self._for_other(request))
@@ -118,7 +120,7 @@ class Mirror:
         )
 
 
-def _raw_request(environ: dict[str, Any]) -> RawRequest:
+def _raw_request(environ: dict[str, Any], stripped: tuple[str, ...] = ()) -> RawRequest:
     path = quote(environ.get("PATH_INFO", "").encode("latin-1"), safe=_PATH_SAFE)
     headers = {}
     for key, value in environ.items():
@@ -126,7 +128,8 @@ def _raw_request(environ: dict[str, Any]) -> RawRequest:
             headers[key[5:].replace("_", "-").title()] = value
     if environ.get("CONTENT_TYPE"):
         headers["Content-Type"] = environ["CONTENT_TYPE"]
-    headers = {k: v for k, v in headers.items() if k.lower() not in HOP_HEADERS}
+    dropped = HOP_HEADERS | set(stripped)
+    headers = {k: v for k, v in headers.items() if k.lower() not in dropped}
     length = int(environ.get("CONTENT_LENGTH") or 0)
     body = environ["wsgi.input"].read(length) if length else b""
     return RawRequest(

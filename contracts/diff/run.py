@@ -14,7 +14,7 @@ from urllib.parse import unquote
 from contracts.config import Settings
 from contracts.diff.compare import Comparator, Difference
 from contracts.diff.forward import AppForwarder, Forwarder, HttpForwarder
-from contracts.diff.known import Intended, classify, load_known
+from contracts.diff.known import Intended, classify, load_known, strip_headers
 from contracts.diff.mirror import Exchange2, IdMap, Mirror
 from contracts.target import HttpTarget, InProcessTarget, Limiter, Target
 from contracts.vendors import VendorProfile, registry
@@ -144,6 +144,7 @@ def run_diff(settings: DiffSettings, progress: Callable[[Any], None] | None = No
     profile = registry()[settings.vendor]
     known_path = settings.known or default_known(profile.name)
     known = load_known(known_path) if known_path else []
+    stripped = strip_headers(known_path) if known_path else ()
     base = HttpForwarder(settings.base_url.rstrip("/"), settings.request_timeout)
     other, other_target = _other_side(settings)
     result = DiffResult(profile.name, base.name, other.name, settings.seed, str(known_path or ""))
@@ -173,7 +174,7 @@ def run_diff(settings: DiffSettings, progress: Callable[[Any], None] | None = No
                 )
             group.count += 1
 
-    mirror = Mirror(base, other, ids, record, compared=profile.owns)
+    mirror = Mirror(base, other, ids, record, compared=profile.owns, stripped=stripped)
     run_settings = Settings(
         vendors=(profile.name,),
         max_examples=settings.max_examples,

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import g, request
+from werkzeug.datastructures import MultiDict
 
 from mockserver.errors import ApiError, Problem
 from mockserver.fidelity import reproduces
@@ -205,10 +206,33 @@ def _wants_real_500(problems: Iterable[Problem]) -> bool:
     )
 
 
+# Query parameters that take one value, and the type zod names when they come repeated.
+SINGLE_VALUED = {
+    "limit": "number",
+    "offset": "number",
+    "order": "string",
+    "q": "string",
+    "fields": "string",
+    "with_deleted": "boolean",
+}
+
+
+def refuse_repeated(args: MultiDict[str, str]) -> None:
+    """`limit=1&limit=2` reaches zod as an array: a type error showing the joined values."""
+    for name, expected in SINGLE_VALUED.items():
+        values = args.getlist(name)
+        if len(values) > 1:
+            raise invalid_data(
+                f"Invalid request: Expected type: '{expected}' for field '{name}', "
+                f"got: '{','.join(values)}'"
+            )
+
+
 class MedusaErrors:
     """`mockserver.vendor.ErrorFormat` for Medusa."""
 
     def invalid_request(self, problems: list[Problem]) -> ApiError:
+        refuse_repeated(request.args)  # zod sees an array first, whatever the values
         if _wants_real_500(problems):
             return unknown_error()
         for problem in problems:
@@ -225,8 +249,17 @@ class MedusaErrors:
         return invalid_data(message or detail)
 
     def unsupported_media_type(self, content_type: str) -> ApiError:
-        """Express leaves a non-JSON body unparsed; zod then misses the whole object."""
-        return invalid_data("Invalid request: Field '' is required")
+        """Medusa parses JSON, text and form bodies: a text body is a string where zod wants
+        the object; a form body's keys are unknown fields; any other body is not read at all,
+        so the object is empty and its required fields are missing."""
+        media = content_type.split(";", 1)[0].strip().lower()
+        if media.startswith("text/"):
+            return invalid_data("Invalid request: Field '' is required")
+        problems = [Problem("body", f, "required", "") for f in _required_body_fields()]
+        if media == "application/x-www-form-urlencoded":
+            problems.append(Problem("body", "", "unknown", "", names=tuple(request.form.keys())))
+            g.json_body = request.form.to_dict()  # the key order zod reports them in
+        return invalid_data(_join(problems))
 
     def payload_too_large(self, limit: int) -> ApiError:
         return error(413, "invalid_data", f"request entity too large (limit {limit} bytes)")

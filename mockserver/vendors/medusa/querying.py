@@ -95,31 +95,8 @@ class Condition:
     values: tuple[str, ...]
 
 
-# Query parameters that take one value, and the type zod names when they come repeated.
-SINGLE_VALUED = {
-    "limit": "number",
-    "offset": "number",
-    "order": "string",
-    "q": "string",
-    "fields": "string",
-    "with_deleted": "boolean",
-}
-
-
-def refuse_repeated(args: MultiDict[str, str]) -> None:
-    """`limit=1&limit=2` reaches zod as an array: a type error showing the joined values."""
-    for name, expected in SINGLE_VALUED.items():
-        values = args.getlist(name)
-        if len(values) > 1:
-            raise invalid_data(
-                f"Invalid request: Expected type: '{expected}' for field '{name}', "
-                f"got: '{','.join(values)}'"
-            )
-
-
 def parse_filters(args: MultiDict[str, str], allowed: Iterable[str]) -> list[Condition]:
     """Every filter of the query string, plain and bracket forms alike."""
-    refuse_repeated(args)
     allowed = set(allowed)
     grouped: dict[tuple[str, str], list[str]] = {}
     for key in args:
@@ -132,15 +109,21 @@ def parse_filters(args: MultiDict[str, str], allowed: Iterable[str]) -> list[Con
         if parts and parts[0].startswith("$"):
             operator, parts = parts[0], parts[1:]
         elif name in DATE_FIELDS:
-            raise invalid_data(
-                f"Invalid request: Expected type: 'record' for field '{name}', "
-                f"got: '{args.get(key)}'"
-            )
+            if not reproduces(DATE_500):
+                raise invalid_data(
+                    f"Invalid request: Expected type: 'record' for field '{name}', "
+                    f"got: '{args.get(key)}'"
+                )
+            operator = "$eq"  # the real server compares a bare date for equality
         if operator not in _OPERATORS or any(p and not p.isdigit() for p in parts):
-            dotted = ".".join([name, *(p for p in re.findall(r"\[([^\[\]]*)\]", brackets) if p)])
-            raise invalid_data(f"Invalid request: Unrecognized fields: '{dotted}'")
+            continue  # the real server ignores operators it does not know
         values = args.getlist(key)
         if name in DATE_FIELDS:
+            if len(values) > 1 and not brackets.endswith("[]"):
+                raise invalid_data(
+                    f"Invalid request: Expected type: 'string' for field '{name}, {operator}', "
+                    f"got: '{','.join(values)}'"
+                )
             for value in values:
                 if value != NULL_TEXT:
                     parse_date(value, f"{name}.{operator}")

@@ -5,10 +5,9 @@ Every successful POST answers 200 (not 201), as Medusa does.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
 
 from mockserver.fidelity import reproduces
 from mockserver.requestctx import (
@@ -23,10 +22,10 @@ from mockserver.requestctx import (
     utcnow,
 )
 from mockserver.vendors.medusa.auth import login
-from mockserver.vendors.medusa.errors import unknown_error
+from mockserver.vendors.medusa.errors import invalid_data, refuse_repeated, unknown_error
 from mockserver.vendors.medusa.models import Actor, Ledger, parse_amount
-from mockserver.vendors.medusa.querying import refuse_repeated
 from mockserver.vendors.medusa.quirks import NUL_500
+from mockserver.vendors.medusa.v8json import express_json_error
 from mockserver.vendors.medusa.views import account_answer, account_page, transaction_page
 
 blueprint = Blueprint("medusa", __name__)
@@ -43,9 +42,19 @@ def _payload() -> Any:
     as on the real server's PostgreSQL (vendor fidelity)."""
     refuse_repeated(query())
     payload = body()
-    if reproduces(NUL_500) and "\x00" in json.dumps(payload, ensure_ascii=False):
+    if reproduces(NUL_500) and _holds_nul(payload):
         raise unknown_error()
     return payload
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _actor() -> Actor:
@@ -100,4 +109,8 @@ def list_transactions(id: str) -> Response:  # noqa: A002
 
 @blueprint.post("/auth/user/emailpass")
 def login_emailpass() -> Response:
+    raw = request.get_data(cache=True).decode("utf-8", "replace")
+    unreadable = express_json_error(raw) if raw.strip() else None
+    if unreadable:  # express.json() is strict: `null` or `5` is refused before the provider
+        raise invalid_data(unreadable)
     return respond({"token": login(body(), fixtures(), signing_key(), config().token_ttl)})
