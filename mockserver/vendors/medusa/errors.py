@@ -31,6 +31,7 @@ from mockserver.vendors.medusa.quirks import (
 )
 from mockserver.vendors.medusa.v8json import express_json_error
 
+LOGIN_PATH = "/auth/user/emailpass"
 CONFLICT_MESSAGE = (
     "The request conflicted with another request. "
     "You may retry the request with the provided Idempotency-Key."
@@ -253,6 +254,8 @@ class MedusaErrors:
         the object; a form body's keys are unknown fields; any other body is not read at all,
         so the object is empty and its required fields are missing."""
         media = content_type.split(";", 1)[0].strip().lower()
+        if request.path == LOGIN_PATH:  # no zod there: the provider finds no password
+            return error(401, "unauthorized", "Password should be a string")
         if media.startswith("text/"):
             return invalid_data("Invalid request: Field '' is required")
         problems = [Problem("body", f, "required", "") for f in _required_body_fields()]

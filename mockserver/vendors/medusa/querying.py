@@ -29,6 +29,7 @@ _KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)((?:\[[^\[\]]*\])*)$")
 _OPERATORS = frozenset(
     {"$eq", "$ne", "$in", "$nin", "$gt", "$gte", "$lt", "$lte", "$like", "$ilike"}
 )
+_RANGE_OPERATORS = frozenset({"$gt", "$gte", "$lt", "$lte"})  # one value each; $eq/$ne take lists
 DATE_FIELDS = frozenset({"created_at", "updated_at"})
 NULL_TEXT = "null"
 MAX_UTC_OFFSET = timedelta(hours=15, minutes=59)
@@ -119,7 +120,7 @@ def parse_filters(args: MultiDict[str, str], allowed: Iterable[str]) -> list[Con
             continue  # the real server ignores operators it does not know
         values = args.getlist(key)
         if name in DATE_FIELDS:
-            if len(values) > 1 and not brackets.endswith("[]"):
+            if len(values) > 1 and operator in _RANGE_OPERATORS and not brackets.endswith("[]"):
                 raise invalid_data(
                     f"Invalid request: Expected type: 'string' for field '{name}, {operator}', "
                     f"got: '{','.join(values)}'"
