@@ -49,6 +49,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def real_medusa(worker_id: str) -> realmedusa.RealMedusa:
-    """The real Medusa server (setup.sh), its database reset once per test run."""
+    """The real Medusa server (setup.sh), its store-credit tables emptied once per test run."""
     run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"{worker_id}-{os.getpid()}"
     return realmedusa.start(run_id)
