@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from contracts.diff.forward import RawAnswer
-from contracts.diff.mirror import Exchange2, IdMap
+from contracts.diff.mirror import IdMap, MirroredExchange
 
 # Values a server generates: compared by shape only, and blanked in messages.
 _GENERATED = re.compile(
@@ -129,7 +129,7 @@ class Comparator:
         self.ids = ids
         self._last: dict[str, tuple[dict[str, Decimal], dict[str, Decimal]]] = {}
 
-    def compare(self, exchange: Exchange2) -> list[Difference]:
+    def compare(self, exchange: MirroredExchange) -> list[Difference]:
         request, base, other = exchange.request, exchange.base, exchange.other
         operation = self.operation_of(request.method, request.path)
         shown = _describe(request)

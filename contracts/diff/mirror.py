@@ -20,7 +20,7 @@ _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 
 
 @dataclass
-class Exchange2:
+class MirroredExchange:
     """One request and the two answers it got."""
 
     request: RawRequest
@@ -85,7 +85,7 @@ class Mirror:
         base: Forwarder,
         other: Forwarder,
         ids: IdMap,
-        on_exchange: Callable[[Exchange2], None],
+        on_exchange: Callable[[MirroredExchange], None],
         compared: Callable[[str], bool] = lambda path: True,
         stripped: tuple[str, ...] = (),
     ) -> None:
@@ -105,7 +105,7 @@ class Mirror:
             other = self.other.send(self._for_other(request))
             if 200 <= base.status < 300 and 200 <= other.status < 300:
                 self.ids.learn(_json(base.content), _json(other.content))
-            self.on_exchange(Exchange2(request, base, other))
+            self.on_exchange(MirroredExchange(request, base, other))
         headers = [(k, v) for k, v in base.headers.items() if k not in HOP_HEADERS]
         return Response(base.content, status=base.status, headers=headers)(environ, start_response)
 

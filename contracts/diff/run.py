@@ -15,7 +15,7 @@ from contracts.config import Settings
 from contracts.diff.compare import Comparator, Difference
 from contracts.diff.forward import AppForwarder, Forwarder, HttpForwarder
 from contracts.diff.known import Intended, classify, load_known, strip_headers
-from contracts.diff.mirror import Exchange2, IdMap, Mirror
+from contracts.diff.mirror import IdMap, Mirror, MirroredExchange
 from contracts.target import HttpTarget, InProcessTarget, Limiter, Target
 from contracts.vendors import VendorProfile, registry
 
@@ -164,7 +164,7 @@ def run_diff(settings: DiffSettings, progress: Callable[[Any], None] | None = No
 
     comparator = Comparator(operation_namer(_raw_spec(profile)), profile.ledger.money, ids)
 
-    def record(exchange: Exchange2) -> None:
+    def record(exchange: MirroredExchange) -> None:
         result.requests += 1
         for difference in comparator.compare(exchange):
             group = result.groups.get(difference.signature)
