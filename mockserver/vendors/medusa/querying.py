@@ -21,7 +21,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from mockserver.fidelity import reproduces
-from mockserver.vendors.medusa.errors import invalid_data, unknown_error
+from mockserver.vendors.medusa.errors import invalid_data, refuse_repeated, unknown_error
 from mockserver.vendors.medusa.quirks import DATE_500
 
 DEFAULT_LIMIT = 15
@@ -98,6 +98,7 @@ class Condition:
 
 def parse_filters(args: MultiDict[str, str], allowed: Iterable[str]) -> list[Condition]:
     """Every filter of the query string, plain and bracket forms alike."""
+    refuse_repeated(args)  # zod's type check runs before any filter reaches the database
     allowed = set(allowed)
     grouped: dict[tuple[str, str], list[str]] = {}
     for key in args:
