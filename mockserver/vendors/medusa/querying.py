@@ -139,8 +139,8 @@ def parse_date(value: str, name: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value.strip().upper().replace("Z", "+00:00"))
         offset = moment.utcoffset()
-        if offset is not None and abs(offset) > MAX_UTC_OFFSET:
-            raise ValueError("PostgreSQL reads UTC offsets up to 15:59")
+        if offset is not None and abs(offset) > MAX_UTC_OFFSET and reproduces(DATE_500):
+            raise unknown_error()  # RFC 3339 allows it; PostgreSQL reads offsets up to 15:59
     except ValueError:
         if reproduces(DATE_500):
             raise unknown_error() from None
