@@ -99,6 +99,8 @@ class Vendor:
     - `quirks`: the real server's defects this package reproduces in `vendor` fidelity.
     - `auth_before_routing`: path prefixes whose auth middleware runs before routing, so an
       unknown route or method there answers 401 to a caller without valid credentials.
+    - `real_hosts`: the vendor's own API hosts (glob patterns) that `mock_vendors()` routes
+      into the mock, so a client written against the vendor runs unchanged in a test.
     """
 
     name: str
@@ -117,3 +119,4 @@ class Vendor:
     reject_unknown_query: bool = False
     quirks: tuple[Quirk, ...] = ()
     auth_before_routing: tuple[str, ...] = ()
+    real_hosts: tuple[str, ...] = ()

@@ -23,14 +23,21 @@ from contracts.vendors import (
 from contracts.vendors.examples import values_named
 
 LOYALTY = "/api/external/customer-loyalty"
+APPROVE = "/api/external/approve-pending-transactions"
 MONEY = ("availablePoints", "creditedPoints", "pendingPoints", "storeCreditBalance", "spentAmount")
 
 # Schema-valid requests Appstle refuses for business reasons (operationId -> extra statuses
 # for `positive_data_acceptance`): removing or redeeming more points than the customer has
-# available, or redeeming with an inactive rule, answers 400.
+# available, or redeeming with an inactive rule; approving no list or a transaction that is
+# not pending; checking or re-using a discount code that is used, expired or refunded; a
+# legacy status update with a status that is no reward status. Each answers 400.
 BUSINESS_REFUSALS = {
     "removePoints": ("400",),
     "redeemPoints": ("400",),
+    "approvePendingTransactions": ("400",),
+    "checkDiscount": ("400",),
+    "updateDiscount": ("400",),
+    "updateDiscountCodeStatus": ("400",),
 }
 
 
@@ -78,8 +85,17 @@ class AppstleLedger(Undeletable):
         return {name: d for name in MONEY if (d := decimal((body or {}).get(name))) is not None}
 
     def moves(self, handle: str, before: Snapshot) -> list[Move]:
+        """Store credit and points in; and, while points wait, approving all pending points
+        moves them from pendingPoints to availablePoints and creditedPoints."""
         customer = int(handle) if handle.isdigit() else handle
         credits, points = Decimal("10.55"), Decimal("7")
+        pending = before.get("pendingPoints", Decimal(0))
+        approval = [
+            Move(
+                Request("PUT", APPROVE, params={"approveAllPendingTransactions": "true"}),
+                {"availablePoints": pending, "creditedPoints": pending, "pendingPoints": -pending},
+            )
+        ]
         return [
             Move(
                 Request(
@@ -91,7 +107,7 @@ class AppstleLedger(Undeletable):
                 Request("POST", "/api/external/add-points", {"customerId": customer, "points": 7}),
                 {"availablePoints": points, "creditedPoints": points},
             ),
-        ]
+        ] + (approval if pending > 0 else [])
 
     def overdraft(self, handle: str, before: Snapshot) -> Request | None:
         """Removing more points than are available is refused and changes nothing [I]."""
@@ -110,6 +126,19 @@ class AppstleLedger(Undeletable):
                 "POST",
                 "/api/external/add-points",
                 {"customerId": customer, "customerEmail": "both@example.com", "points": 3},
+            ),
+            # Appstle's one documented 400: neither approveAll nor a list.
+            Request("PUT", APPROVE, []),
+            Request("PUT", APPROVE, [{"transactionId": 987654321, "customerId": customer}]),
+            Request(
+                "PUT",
+                "/api/external/check-discount",
+                {"customerId": customer, "discountCode": "NO-SUCH-CODE-0"},
+            ),
+            Request(
+                "PUT",
+                "/api/external/update-discount",
+                {"customerId": customer, "discountCode": "NO-SUCH-CODE-0", "status": "USED"},
             ),
         ]
 

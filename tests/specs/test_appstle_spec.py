@@ -1,4 +1,7 @@
-"""The Appstle spec against Appstle's own documentation pages (the seed pages of this project).
+"""The Appstle spec against Appstle's own documentation pages (the seed pages of this project,
+and the Admin APIs pages read on 2026-11-30: point-redeem-rules, point-earn-rules,
+approve-pending-transactions, check-discount, update-discount, update-discount-code-status,
+update-customer-birth-date, customer-loyalty's `status` filter).
 
 The field lists below are copied from those pages by hand, so the test needs nothing outside
 the repository: every documented field must be in the spec with the documented type.
@@ -6,6 +9,7 @@ the repository: every documented field must be in the spec with the documented t
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +107,48 @@ REDEEM_RULE_TYPES = [
 ]
 
 
+# GET point-redeem-rules: the rule object's documented fields (a selection) and enums.
+REDEEM_RULE_FIELDS = {
+    "id": "integer",
+    "shop": "string",
+    "name": "string",
+    "redeemPoints": "number",
+    "pointsCost": "number",
+    "discount": "number",
+    "minimumPurchaseAmount": "number",
+    "maximumShippingRate": "number",
+    "customerFacingLabel": "string",
+    "createAt": "string",
+    "updateAt": "string",
+}
+DISCOUNT_TYPES = ["PERCENTAGE", "FIXED", None]
+# GET point-earn-rules: required fields of the earn rule object.
+EARN_RULE_REQUIRED = {
+    "type",
+    "status",
+    "basePoints",
+    "includeSubtotal",
+    "includeTax",
+    "name",
+    "customerNotification",
+}
+# The documented request bodies of the discount-code endpoints: field -> type; required.
+DISCOUNT_BODIES = {
+    "/api/external/check-discount": (
+        {"customerId": "integer", "discountCode": "string"},
+        {"customerId", "discountCode"},
+    ),
+    "/api/external/update-discount": (
+        {"customerId": "integer", "discountCode": "string", "status": "string"},
+        {"customerId", "discountCode", "status"},
+    ),
+}
+APPROVAL_400 = (
+    "Must provide either approveAllPendingTransactions=true or a list of pending transactions "
+    "to approve"
+)
+
+
 @pytest.fixture(scope="module")
 def spec() -> dict[str, Any]:
     return yaml.safe_load(SPEC.read_text(encoding="utf-8"))
@@ -184,10 +230,85 @@ def test_points_limits(spec: dict[str, Any]) -> None:
     assert (credits["minimum"], credits["exclusiveMinimum"]) == (0, True)
 
 
-def test_redeem_rule_enums(spec: dict[str, Any]) -> None:
-    rule = spec["components"]["schemas"]["PointRedeemRule"]["properties"]
-    assert rule["type"]["enum"] == REDEEM_RULE_TYPES
-    assert rule["status"]["enum"] == ["ACTIVE", "INACTIVE"]
+def test_redeem_rule_has_the_documented_fields_and_no_invented_points(
+    spec: dict[str, Any],
+) -> None:
+    rule = spec["components"]["schemas"]["PointRedeemRule"]
+    properties = rule["properties"]
+    assert properties["type"]["enum"] == REDEEM_RULE_TYPES
+    assert resolve(spec, properties["status"])["enum"] == ["ACTIVE", "INACTIVE"]
+    assert properties["discountType"]["enum"] == DISCOUNT_TYPES
+    for name, type_ in REDEEM_RULE_FIELDS.items():
+        assert properties[name]["type"] == type_, name
+    assert "points" not in properties and "points" not in rule["required"]
+    assert set(rule["required"]) <= {"id", "name", "type", "status", "redeemPoints"}
+    assert rule.get("additionalProperties", True) is True  # the vendor sends many more
+
+
+def test_earn_rule_matches_the_documentation(spec: dict[str, Any]) -> None:
+    rule = spec["components"]["schemas"]["PointEarnRule"]
+    assert set(rule["required"]) == EARN_RULE_REQUIRED
+    assert rule.get("additionalProperties", True) is True
+    operation = spec["paths"]["/api/external/point-earn-rules"]["get"]
+    [flag] = operation["parameters"]
+    assert (flag["name"], flag["schema"]["type"], flag["schema"]["default"]) == (
+        "includeInactive",
+        "boolean",
+        False,
+    )
+
+
+def test_reward_status_filter_is_comma_separated(spec: dict[str, Any]) -> None:
+    parameters = spec["paths"]["/api/external/customer-loyalty"]["get"]["parameters"]
+    [status] = [p for p in parameters if p["name"] == "status"]
+    pattern = re.compile(status["schema"]["pattern"])
+    for good in ("USED", "UNUSED,USED", "USED, UNUSED", "ACTIVE,USED,UNUSED"):
+        assert pattern.search(good), good
+    for bad in ("", "USED,", "LOST", "USED;UNUSED"):
+        assert not pattern.search(bad), bad
+
+
+@pytest.mark.parametrize("path", sorted(DISCOUNT_BODIES))
+def test_discount_code_bodies_match_the_documentation(spec: dict[str, Any], path: str) -> None:
+    fields, required = DISCOUNT_BODIES[path]
+    schema = body_schema(spec, path, "put")
+    for name, type_ in fields.items():
+        assert resolve(spec, schema["properties"][name])["type"] == type_, name
+    assert set(schema["required"]) == required
+    assert schema["properties"]["discountCode"]["maxLength"] == 100
+    reward = spec["components"]["schemas"]["Reward"]
+    assert response_schema(spec, path, "put", "200") is reward
+
+
+def test_approval_takes_a_list_or_the_flag_and_answers_204(spec: dict[str, Any]) -> None:
+    operation = spec["paths"]["/api/external/approve-pending-transactions"]["put"]
+    [flag] = operation["parameters"]
+    assert (flag["name"], flag["schema"]["type"]) == ("approveAllPendingTransactions", "boolean")
+    assert operation["requestBody"]["required"] is False
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body["type"] == "array"
+    assert {"transactionId", "customerId"} <= set(resolve(spec, body["items"])["properties"])
+    assert "content" not in operation["responses"]["204"]
+    example = operation["responses"]["400"]["content"]["application/json"]["example"]
+    assert example == {"error": "Invalid request", "details": APPROVAL_400}
+
+
+def test_birth_date_update_answers_the_customer_record(spec: dict[str, Any]) -> None:
+    schema = body_schema(spec, "/api/external/update-customer-birth-date", "put")
+    assert schema["properties"]["dob"]["format"] == "date"
+    record = response_schema(spec, "/api/external/update-customer-birth-date", "put", "200")
+    assert set(record["required"]) == {
+        "shop",
+        "customerId",
+        "createAt",
+        "availablePoints",
+        "pendingPoints",
+    }
+
+
+def test_pinned_to_a_dated_reading_of_the_docs(spec: dict[str, Any]) -> None:
+    assert "2026-11-30" in spec["info"]["x-vendor-version"]
+    assert "2026-11-30" in spec["info"]["description"]
 
 
 def test_api_key_security_and_real_server(spec: dict[str, Any]) -> None:
@@ -195,9 +316,11 @@ def test_api_key_security_and_real_server(spec: dict[str, Any]) -> None:
     scheme = spec["components"]["securitySchemes"]["ApiKeyAuth"]
     assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "header", "X-API-Key")
     assert "api_key" in scheme["description"]
+    query = spec["components"]["securitySchemes"]["ApiKeyQuery"]
+    assert (query["type"], query["in"], query["name"]) == ("apiKey", "query", "api_key")
     for item in spec["paths"].values():
         for operation in item.values():
-            assert operation["security"] == [{"ApiKeyAuth": []}]
+            assert operation["security"] == [{"ApiKeyAuth": []}, {"ApiKeyQuery": []}]
             assert "401" in operation["responses"]
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mockserver.fixtures import SCHEMA_FILE, read_yaml
 from mockserver.vendor import Vendor
-from mockserver.vendors.appstle import auth, models, routes
+from mockserver.vendors.appstle import auth, routes, seeding
 from mockserver.vendors.appstle.errors import ERRORS
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -19,7 +19,7 @@ VENDOR = Vendor(
     blueprint=routes.blueprint,
     errors=ERRORS,
     authenticate=auth.authenticate,
-    seed=models.seed,
+    seed=seeding.seed,
     fixtures_dir=FIXTURES,
     fixture_schema=read_yaml(FIXTURES / SCHEMA_FILE),
     sandbox_pattern=auth.SANDBOX_PATTERN,
@@ -28,4 +28,5 @@ VENDOR = Vendor(
         "1002 jane.roe@example.com)",
         f"{auth.HEADER}: apst_test_<anything>  (a fresh copy of the demo shop per key)",
     ),
+    real_hosts=("loyalty-admin.appstle.com",),
 )

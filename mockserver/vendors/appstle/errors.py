@@ -15,6 +15,7 @@ from mockserver.errors import ApiError, Problem
 
 INVALID_REQUEST = "Invalid request"
 SELECTORS = ("customerId", "customerEmail")
+REWARD_STATUSES = ("USED", "UNUSED", "REFUNDED", "EXPIRED", "SUBSCRIPTION_ACTIVE")
 
 
 def api_error(status: int, error: str, details: str) -> ApiError:
@@ -55,6 +56,60 @@ def insufficient_points(available: str, wanted: str) -> ApiError:
         400,
         "Insufficient points",
         f"The customer has {available} available points, fewer than the {wanted} requested.",
+    )
+
+
+def approval_list_missing() -> ApiError:
+    """Appstle's own documented 400, word for word."""
+    return invalid(
+        "Must provide either approveAllPendingTransactions=true or a list of pending "
+        "transactions to approve"
+    )
+
+
+def transaction_not_found(transaction_id: int, customer_id: int) -> ApiError:
+    return invalid(
+        f"No point transaction {transaction_id} belongs to customer {customer_id}; "
+        "approve only the shop's pending transactions."
+    )
+
+
+def transaction_not_pending(transaction_id: int, status: str) -> ApiError:
+    return invalid(
+        f"Point transaction {transaction_id} is {status}, not PENDING; only pending "
+        "transactions can be approved."
+    )
+
+
+def discount_not_found(code: str, customer_id: int | None = None) -> ApiError:
+    owner = "" if customer_id is None else f" of customer {customer_id}"
+    return api_error(
+        404,
+        "Discount code not found",
+        f"No loyalty discount code {code!r}{owner}; read the customer's rewards with GET "
+        "/api/external/customer-loyalty.",
+    )
+
+
+def discount_unusable(code: str, status: str) -> ApiError:
+    """check-discount on a code that cannot be applied at checkout any more."""
+    title = {"USED": "Discount already used", "EXPIRED": "Discount expired"}.get(
+        status, "Discount not usable"
+    )
+    return api_error(
+        400, title, f"Discount code {code} is {status}; only UNUSED or active codes apply."
+    )
+
+
+def discount_already_used(code: str) -> ApiError:
+    return api_error(
+        400, "Discount already used", f"Discount code {code} is already USED; it stays used."
+    )
+
+
+def unknown_reward_status(status: str) -> ApiError:
+    return invalid(
+        f"status: {status!r} is not a reward status; use one of " + ", ".join(REWARD_STATUSES)
     )
 
 
@@ -111,6 +166,8 @@ def describe(problem: Problem) -> str:
             )
         if problem.rule == "minLength":
             return f"{where}: must not be empty"
+        if problem.rule == "pattern" and problem.field == "status":
+            return f"{where}: must be a comma-separated list of " + ", ".join(REWARD_STATUSES)
     return f"{where}: {problem.message}"
 
 

@@ -1,4 +1,4 @@
-"""Appstle's loyalty ledger: customers' points and store credit, rewards, redeem rules.
+"""Appstle's loyalty ledger: customers' points and store credit, rewards, earn and redeem rules.
 
 Rules (the spec's descriptions say which are Appstle's and which are inferred):
 - a write names its customer by `customerId` or by `customerEmail` (case-insensitive), never
@@ -7,7 +7,9 @@ Rules (the spec's descriptions say which are Appstle's and which are inferred):
 - amounts are exact decimals: kept as `Decimal` while computing, stored as strings, answered
   as JSON numbers (Appstle's doubles);
 - every balance change is logged as an APPROVED transaction (`pointType` CREDIT or DEBIT,
-  `transactionRule` ADJUSTMENT or REDEEM_RULE) in the same request transaction.
+  `transactionRule` ADJUSTMENT or REDEEM_RULE) in the same request transaction;
+- points earned by orders (seeded) wait as PENDING transactions counted in `pendingPoints`;
+  approving one moves its points to `availablePoints` and `creditedPoints`.
 
 The ledger knows nothing of HTTP: it takes a `TenantStore` and the request time, and raises
 the `ApiError`s built by `errors`.
@@ -17,9 +19,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Any
 
@@ -29,6 +32,7 @@ from mockserver.vendors.appstle import errors
 CUSTOMER = "customer"
 REWARD = "reward"
 REDEEM_RULE = "redeem_rule"
+EARN_RULE = "earn_rule"
 TRANSACTION = "transaction"
 SHOP = "shop"
 
@@ -40,6 +44,10 @@ MAX_CHANGE = Decimal("1000000000")
 CENT = Decimal("0.01")
 # Balances are answered as doubles; above this they would overflow to infinity.
 MAX_BALANCE = Decimal("1e300")
+REWARD_STATUSES = errors.REWARD_STATUSES
+# The docs list ACTIVE among the `status` filter values; it names a subscription's live code.
+STATUS_ALIASES = {"ACTIVE": "SUBSCRIPTION_ACTIVE"}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Wide enough that sums of any JSON double the API accepts stay exact.
 _EXACT = Context(prec=800)
 
@@ -160,11 +168,22 @@ class Ledger:
     # -- reads ------------------------------------------------------------------------------
 
     def customer_loyalty(self, ref: CustomerRef, reward_status: str | None = None) -> dict:
-        """GET semantics: either selector, or both if they name the same customer."""
+        """GET semantics: either selector, or both if they name the same customer.
+
+        `reward_status` is a comma-separated list of reward statuses to keep.
+        """
         return self._view(self._find(ref), reward_status)
 
     def redeem_rules(self) -> list[dict]:
-        return [_rule_view(rule) for rule in self.store.all(REDEEM_RULE)]
+        return [_rule_view(rule, self._shop()) for rule in self.store.all(REDEEM_RULE)]
+
+    def earn_rules(self, include_inactive: bool = False) -> list[dict]:
+        """The shop's earn rules, ACTIVE ones only unless `include_inactive`."""
+        return [
+            _earn_rule_view(rule, self._shop())
+            for rule in self.store.all(EARN_RULE)
+            if include_inactive or rule["status"] == "ACTIVE"
+        ]
 
     def transactions(self, customer_id: int) -> list[dict]:
         """The customer's transaction log, oldest first (no endpoint exposes it)."""
@@ -179,12 +198,12 @@ class Ledger:
         note: str | None = None,
         earn_rule_id: int | None = None,
     ) -> dict:
-        amount = _points(points)
+        amount = checked_points(points)
         _check_note(note)
         customer = self._find_for_write(ref)
-        customer["availablePoints"] = _add(customer["availablePoints"], amount)
-        customer["creditedPoints"] = _add(customer["creditedPoints"], amount)
-        self._log(customer, amount, "POINTS", "CREDIT", "ADJUSTMENT", note, earn_rule_id)
+        customer["availablePoints"] = add_amount(customer["availablePoints"], amount)
+        customer["creditedPoints"] = add_amount(customer["creditedPoints"], amount)
+        self.log(customer, amount, "POINTS", "CREDIT", "ADJUSTMENT", note, earn_rule_id)
         return self._save_and_view(customer)
 
     def remove_points(
@@ -194,11 +213,11 @@ class Ledger:
         note: str | None = None,
         earn_rule_id: int | None = None,
     ) -> dict:
-        amount = _points(points)
+        amount = checked_points(points)
         _check_note(note)
         customer = self._find_for_write(ref)
         self._spend(customer, amount)
-        self._log(customer, amount, "POINTS", "DEBIT", "ADJUSTMENT", note, earn_rule_id)
+        self.log(customer, amount, "POINTS", "DEBIT", "ADJUSTMENT", note, earn_rule_id)
         return self._save_and_view(customer)
 
     def add_credits(
@@ -213,8 +232,8 @@ class Ledger:
             raise errors.invalid("credits: must be greater than 0")
         _check_note(note)
         customer = self._find_for_write(ref)
-        customer["storeCreditBalance"] = _add(customer["storeCreditBalance"], amount)
-        self._log(customer, amount, "STORE_CREDIT", "CREDIT", "ADJUSTMENT", note, earn_rule_id)
+        customer["storeCreditBalance"] = add_amount(customer["storeCreditBalance"], amount)
+        self.log(customer, amount, "STORE_CREDIT", "CREDIT", "ADJUSTMENT", note, earn_rule_id)
         return self._save_and_view(customer)
 
     def redeem_points(
@@ -226,7 +245,7 @@ class Ledger:
     ) -> dict:
         """Spend points on a rule: a DEBIT, an UNUSED reward, and store credit for STORE_CREDIT.
 
-        The reward is worth the rule's `discountValue` scaled by points spent / rule points,
+        The reward is worth the rule's `discount` scaled by points spent / rule points,
         rounded half-up to cents.
         """
         customer = self._find_for_write(ref)
@@ -235,24 +254,22 @@ class Ledger:
             raise errors.redeem_rule_not_found(rule_id)
         if rule["status"] != "ACTIVE":
             raise errors.redeem_rule_inactive(rule_id)
-        rule_points = Decimal(rule["points"])
+        rule_points = Decimal(rule["redeemPoints"])
         spent = rule_points if points is None else to_decimal(points, "points")
         if spent <= 0:
             raise errors.invalid("points: must be greater than 0")
         self._spend(customer, spent)
         value = None
-        if rule.get("discountValue") is not None and rule_points > 0:
-            value = _EXACT.divide(
-                _EXACT.multiply(Decimal(rule["discountValue"]), spent), rule_points
-            )
+        if rule.get("discount") is not None and rule_points > 0:
+            value = _EXACT.divide(_EXACT.multiply(Decimal(rule["discount"]), spent), rule_points)
             value = value.quantize(CENT, rounding=ROUND_HALF_UP)
-        debit = self._log(
+        debit = self.log(
             customer, spent, "POINTS", "DEBIT", "REDEEM_RULE", rule["name"], redeem_rule=rule["id"]
         )
         store_credit = rule["type"] == "STORE_CREDIT"
         if store_credit and value is not None:
-            customer["storeCreditBalance"] = _add(customer["storeCreditBalance"], value)
-            self._log(
+            customer["storeCreditBalance"] = add_amount(customer["storeCreditBalance"], value)
+            self.log(
                 customer,
                 value,
                 "STORE_CREDIT",
@@ -261,7 +278,7 @@ class Ledger:
                 rule["name"],
                 redeem_rule=rule["id"],
             )
-        self._add_reward(
+        self.add_reward(
             customer,
             {
                 "description": rule["name"],
@@ -277,7 +294,54 @@ class Ledger:
         )
         return self._save_and_view(customer)
 
+    def approve_pending(self, items: list[dict] | None, approve_all: bool = False) -> None:
+        """Move PENDING transactions' points to available (and lifetime) points.
+
+        `approve_all` approves every pending transaction of the shop and ignores `items`;
+        otherwise every listed transaction must exist, belong to its `customerId` and still be
+        PENDING, or nothing is approved.
+        """
+        if approve_all:
+            pending = [t for t in self.store.all(TRANSACTION) if t["status"] == "PENDING"]
+        elif not items:
+            raise errors.approval_list_missing()
+        else:
+            chosen = {t["id"]: t for t in (self._pending(item) for item in items)}
+            pending = list(chosen.values())
+        for transaction in pending:
+            customer = self.store.get(CUSTOMER, str(transaction["customerId"]))
+            amount = Decimal(transaction["amount"])
+            customer["availablePoints"] = add_amount(customer["availablePoints"], amount)
+            customer["creditedPoints"] = add_amount(customer["creditedPoints"], amount)
+            pending_left = _EXACT.subtract(Decimal(customer["pendingPoints"]), amount)
+            customer["pendingPoints"] = plain(max(pending_left, Decimal(0)))
+            transaction["status"] = "APPROVED"
+            self.store.put(TRANSACTION, str(transaction["id"]), transaction)
+            self.store.put(CUSTOMER, str(customer["customerId"]), customer)
+
+    def update_birth_date(self, customer_id: int, dob: str) -> dict:
+        """Set the customer's date of birth; answers the loyalty customer record."""
+        try:
+            if not ISO_DATE.fullmatch(dob):
+                raise ValueError(dob)
+            born = date.fromisoformat(dob)
+        except ValueError:
+            raise errors.invalid(f"dob: {dob!r} is not a date (YYYY-MM-DD)") from None
+        customer = self._find(CustomerRef(customer_id))
+        customer["dob"] = born.isoformat()
+        self.store.put(CUSTOMER, str(customer_id), customer)
+        return self._record_view(customer)
+
     # -- internals --------------------------------------------------------------------------
+
+    def _pending(self, item: Mapping[str, Any]) -> dict:
+        transaction_id, customer_id = item["transactionId"], item["customerId"]
+        transaction = self.store.get(TRANSACTION, str(transaction_id))
+        if transaction is None or transaction["customerId"] != customer_id:
+            raise errors.transaction_not_found(transaction_id, customer_id)
+        if transaction["status"] != "PENDING":
+            raise errors.transaction_not_pending(transaction_id, transaction["status"])
+        return transaction
 
     def _find_for_write(self, ref: CustomerRef) -> dict:
         """Writes name exactly one customer (the spec's `oneOf` enforces it over HTTP too)."""
@@ -318,7 +382,7 @@ class Ledger:
             raise errors.insufficient_points(plain(available), plain(amount))
         customer["availablePoints"] = plain(_EXACT.subtract(available, amount))
 
-    def _log(
+    def log(
         self,
         customer: dict,
         amount: Decimal,
@@ -328,6 +392,7 @@ class Ledger:
         note: str | None,
         earn_rule_id: int | None = None,
         redeem_rule: int | None = None,
+        status: str = "APPROVED",
     ) -> dict:
         transaction = {
             "id": self.store.next_id(TRANSACTION),
@@ -335,7 +400,7 @@ class Ledger:
             "unit": unit,
             "amount": plain(amount),
             "pointType": point_type,
-            "status": "APPROVED",
+            "status": status,
             "transactionRule": rule,
             "note": note,
             "earnRuleId": earn_rule_id,
@@ -345,7 +410,7 @@ class Ledger:
         self.store.put(TRANSACTION, str(transaction["id"]), transaction)
         return transaction
 
-    def _add_reward(self, customer: dict, fields: Mapping[str, Any]) -> dict:
+    def add_reward(self, customer: dict, fields: Mapping[str, Any]) -> dict:
         reward_id = self.store.next_id(REWARD)
         reward = {name: None for name in REWARD_FIELDS}
         reward.update(fields)
@@ -372,11 +437,12 @@ class Ledger:
         return self._view(customer)
 
     def _view(self, customer: dict, reward_status: str | None = None) -> dict:
+        wanted = None if reward_status is None else _statuses(reward_status)
         rewards = [
-            _reward_view(r)
+            reward_view(r)
             for r in self.store.all(REWARD)
             if r["customerId"] == customer["customerId"]
-            and (reward_status is None or r["status"] == reward_status)
+            and (wanted is None or r["status"] in wanted)
         ]
         view: dict[str, Any] = {}
         for name in LOYALTY_FIELDS:
@@ -388,8 +454,35 @@ class Ledger:
                 view[name] = customer[name]
         return view
 
+    def _record_view(self, customer: dict) -> dict:
+        """The loyalty customer record (the customer-update endpoints' answer)."""
+        return {
+            "id": customer.get("recordId"),
+            "shop": self._shop(),
+            "customerId": customer["customerId"],
+            "firstName": customer.get("firstName"),
+            "lastName": customer.get("lastName"),
+            "email": customer["email"],
+            "status": customer["customerStatus"],
+            "createAt": customer["createAt"],
+            "dob": customer["dob"],
+            "vipTier": customer["currentVipTier"] or None,
+            "vipTierExpiredAt": customer["vipTierExpiredAt"],
+            "availablePoints": to_number(customer["availablePoints"]),
+            "pendingPoints": to_number(customer["pendingPoints"]),
+            "spentAmount": to_number(customer["spentAmount"]),
+            "availableStoreCredits": to_number(customer["storeCreditBalance"]),
+            "loyaltyProgramEnabled": customer["enrolled"],
+        }
 
-def _points(value: Any) -> Decimal:
+
+def _statuses(text: str) -> set[str]:
+    """A comma-separated `status` filter as reward statuses (the spec's pattern checked it)."""
+    names = (part.strip() for part in text.split(","))
+    return {STATUS_ALIASES.get(name, name) for name in names if name}
+
+
+def checked_points(value: Any) -> Decimal:
     amount = _capped(to_decimal(value, "points"), "points")
     if amount < MIN_POINTS:
         raise errors.invalid(f"points: must be at least {MIN_POINTS}")
@@ -409,7 +502,7 @@ def _check_note(note: str | None) -> None:
         )
 
 
-def _add(stored: str, amount: Decimal) -> str:
+def add_amount(stored: str, amount: Decimal) -> str:
     """A balance plus an amount, refused when the answer would not fit in a double."""
     total = _EXACT.add(Decimal(stored), amount)
     if total > MAX_BALANCE:
@@ -417,72 +510,31 @@ def _add(stored: str, amount: Decimal) -> str:
     return plain(total)
 
 
-def _reward_view(reward: dict) -> dict:
+def reward_view(reward: dict) -> dict:
     view = {name: reward.get(name) for name in REWARD_FIELDS}
     view["amount"] = to_number(reward.get("amount"))
     return view
 
 
-def _rule_view(rule: dict) -> dict:
-    view = dict(rule)
-    view["points"] = to_number(rule["points"])
-    view["discountValue"] = to_number(rule.get("discountValue"))
+RULE_NUMBERS = (
+    "redeemPoints",
+    "pointsCost",
+    "discount",
+    "minimumPurchaseAmount",
+    "maximumShippingRate",
+)
+EARN_RULE_NUMBERS = ("basePoints", "pointsProvided", "maximumPoints", "minimumOrderValue")
+
+
+def _rule_view(rule: dict, shop: str) -> dict:
+    view = {"shop": shop, **rule}
+    for name in RULE_NUMBERS:
+        view[name] = to_number(rule.get(name))
     return view
 
 
-# -- seeding --------------------------------------------------------------------------------
-
-
-def seed(store: TenantStore, fixtures: Mapping[str, Any]) -> None:
-    """Fill a new shop from fixture data (schema: fixtures/schema.yaml); absent fields default."""
-    shop = fixtures.get("shop", DEFAULT_SHOP)
-    store.put(SHOP, SHOP, {"domain": shop})
-    for rule in fixtures.get("redeemRules", []):
-        store.put(REDEEM_RULE, str(rule["id"]), _seed_rule(rule))
-    ledger = Ledger(store, datetime.fromtimestamp(0))
-    for entry in fixtures.get("customers", []):
-        customer = _seed_customer(entry, shop)
-        store.put(CUSTOMER, str(customer["customerId"]), customer)
-        for reward in entry.get("rewards", []):
-            fields = {"rewardType": "DISCOUNT_CODE", "usageCount": 0, **reward}
-            if fields.get("amount") is not None:
-                fields["amount"] = plain(to_decimal(fields["amount"], "amount"))
-            ledger._add_reward(customer, fields)
-
-
-def _seed_customer(entry: Mapping[str, Any], shop: str) -> dict:
-    customer_id = int(entry["customerId"])
-    customer: dict[str, Any] = {
-        "customerId": customer_id,
-        "email": entry["email"],
-        "enrolled": entry.get("enrolled", True),
-        "achievableTierId": entry.get("achievableTierId"),
-        "currentVipTier": entry.get("currentVipTier", ""),
-        "vipTierExpiredAt": entry.get("vipTierExpiredAt"),
-        "createAt": entry.get("createAt", "2025-01-01T00:00:00Z"),
-        "referredCompleted": entry.get("referredCompleted", 0),
-        "referralLink": entry.get("referralLink", f"https://{shop}/?ref={customer_id}"),
-        "customerStatus": entry.get("customerStatus", "ACTIVE"),
-        "dob": entry.get("dob"),
-        "pointsExpireAt": entry.get("pointsExpireAt"),
-    }
-    for name in DECIMAL_FIELDS:
-        customer[name] = plain(to_decimal(entry.get(name, 0), name))
-    for name in FLAG_FIELDS:
-        customer[name] = bool(entry.get(name, False))
-    return customer
-
-
-def _seed_rule(rule: Mapping[str, Any]) -> dict:
-    value = rule.get("discountValue")
-    return {
-        "id": int(rule["id"]),
-        "name": rule["name"],
-        "description": rule.get("description"),
-        "type": rule["type"],
-        "status": rule.get("status", "ACTIVE"),
-        "points": plain(to_decimal(rule["points"], "points")),
-        "discountValue": None if value is None else plain(to_decimal(value, "discountValue")),
-        "discountType": rule.get("discountType"),
-        "createAt": rule.get("createAt", "2025-01-01T00:00:00Z"),
-    }
+def _earn_rule_view(rule: dict, shop: str) -> dict:
+    view = {"shop": shop, **rule}
+    for name in EARN_RULE_NUMBERS:
+        view[name] = to_number(rule.get(name))
+    return view

@@ -1,4 +1,4 @@
-"""Appstle's six external endpoints: read the validated request, call the ledger, answer.
+"""Appstle's external endpoints: read the validated request, call the ledger, answer.
 
 The core has already checked the request against the spec, so handlers only pick fields.
 """
@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, Response
 
 from mockserver.requestctx import body, query, respond, tenant_store, utcnow
+from mockserver.vendors.appstle.discounts import Discounts
 from mockserver.vendors.appstle.models import CustomerRef, Ledger
 
 blueprint = Blueprint("appstle", __name__, url_prefix="/api/external")
@@ -73,3 +74,42 @@ def customer_loyalty() -> Response:
 @blueprint.get("/point-redeem-rules")
 def point_redeem_rules() -> Response:
     return respond(_ledger().redeem_rules())
+
+
+@blueprint.get("/point-earn-rules")
+def point_earn_rules() -> Response:
+    include = query().get("includeInactive", "false").lower() == "true"
+    return respond(_ledger().earn_rules(include))
+
+
+@blueprint.put("/approve-pending-transactions")
+def approve_pending_transactions() -> Response:
+    approve_all = query().get("approveAllPendingTransactions", "false").lower() == "true"
+    _ledger().approve_pending(body(), approve_all)
+    return respond(None, 204)
+
+
+@blueprint.put("/check-discount")
+def check_discount() -> Response:
+    data = body()
+    return respond(Discounts(_ledger()).check(data["customerId"], data["discountCode"]))
+
+
+@blueprint.put("/update-discount")
+def update_discount() -> Response:
+    data = body()
+    return respond(
+        Discounts(_ledger()).update(data["customerId"], data["discountCode"], data["status"])
+    )
+
+
+@blueprint.put("/update-discount-code-status")
+def update_discount_code_status() -> Response:
+    data = body()
+    return respond(Discounts(_ledger()).update_by_code(data["discountCode"], data["status"]))
+
+
+@blueprint.put("/update-customer-birth-date")
+def update_customer_birth_date() -> Response:
+    data = body()
+    return respond(_ledger().update_birth_date(data["customerId"], data["dob"]))

@@ -39,4 +39,5 @@ VENDOR = Vendor(
     reject_unknown_query=True,
     quirks=QUIRKS,
     auth_before_routing=("/admin/",),
+    real_hosts=("*.api.myxclade.com",),
 )

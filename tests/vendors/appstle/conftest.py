@@ -11,7 +11,8 @@ import pytest
 from mockserver.fixtures import load_fixtures
 from mockserver.store import Store
 from mockserver.vendors.appstle import FIXTURES, VENDOR
-from mockserver.vendors.appstle.models import Ledger, seed
+from mockserver.vendors.appstle.models import Ledger
+from mockserver.vendors.appstle.seeding import seed
 
 KEY = "apst_test_demo"
 AUTH = {"X-API-Key": KEY}

@@ -19,6 +19,10 @@ def post(api: Any, op: str, body: Any, headers: dict[str, str] = AUTH) -> Any:
     return api.post(f"{BASE}/{op}", json=body, headers=headers)
 
 
+def put(api: Any, op: str, body: Any, headers: dict[str, str] = AUTH, **params: Any) -> Any:
+    return api.put(f"{BASE}/{op}", json=body, headers=headers, query_string=params)
+
+
 def invalid(details: str) -> dict[str, str]:
     return {"error": "Invalid request", "details": details}
 
@@ -51,7 +55,11 @@ def test_customer_loyalty_by_id_answers_every_documented_field(api: Any) -> None
         "1990-04-12",
         None,
     )
-    assert [r["discountCode"] for r in body["rewards"]] == ["LOYALTY-5OFF-DEMO"]
+    assert [r["discountCode"] for r in body["rewards"]] == [
+        "LOYALTY-5OFF-DEMO",
+        "LOYALTY-WELCOME-DEMO",
+    ]
+    assert body["pendingPoints"] == 150
 
 
 def test_customer_loyalty_by_email_ignores_case(api: Any) -> None:
@@ -62,9 +70,29 @@ def test_customer_loyalty_by_email_ignores_case(api: Any) -> None:
     assert get_loyalty(api, customerEmail="Demo@Example.com").get_json()["creditedPoints"] == 6100
 
 
-def test_customer_loyalty_status_filters_rewards(api: Any) -> None:
-    assert len(get_loyalty(api, customerId=1001, status="USED").get_json()["rewards"]) == 1
-    assert get_loyalty(api, customerId=1001, status="UNUSED").get_json()["rewards"] == []
+@pytest.mark.parametrize(
+    ("status", "codes"),
+    [
+        ("USED", ["LOYALTY-5OFF-DEMO"]),
+        ("UNUSED", ["LOYALTY-WELCOME-DEMO"]),
+        ("UNUSED,USED", ["LOYALTY-5OFF-DEMO", "LOYALTY-WELCOME-DEMO"]),
+        ("USED, UNUSED", ["LOYALTY-5OFF-DEMO", "LOYALTY-WELCOME-DEMO"]),
+        ("EXPIRED,REFUNDED", []),
+        ("ACTIVE", []),
+    ],
+)
+def test_customer_loyalty_status_filter_is_a_comma_separated_list(
+    api: Any, status: str, codes: list[str]
+) -> None:
+    rewards = get_loyalty(api, customerId=1001, status=status).get_json()["rewards"]
+    assert [r["discountCode"] for r in rewards] == codes
+
+
+def test_active_in_the_status_filter_means_a_subscription_code(api: Any) -> None:
+    change = {"discountCode": "LOYALTY-WELCOME-DEMO", "status": "SUBSCRIPTION_ACTIVE"}
+    assert put(api, "update-discount-code-status", change).status_code == 200
+    rewards = get_loyalty(api, customerId=1001, status="ACTIVE").get_json()["rewards"]
+    assert [r["discountCode"] for r in rewards] == ["LOYALTY-WELCOME-DEMO"]
 
 
 @pytest.mark.parametrize(
@@ -95,10 +123,14 @@ def test_customer_loyalty_accepts_both_selectors_when_they_agree(api: Any) -> No
     ("params", "details"),
     [
         ({"customerId": "abc"}, "customerId: must be an integer"),
-        (
-            {"customerId": 1001, "status": "LOST"},
-            "status: must be one of USED, UNUSED, REFUNDED, EXPIRED, SUBSCRIPTION_ACTIVE",
-        ),
+        *[
+            (
+                {"customerId": 1001, "status": status},
+                "status: must be a comma-separated list of USED, UNUSED, REFUNDED, EXPIRED, "
+                "SUBSCRIPTION_ACTIVE",
+            )
+            for status in ("LOST", "USED,", "USED;UNUSED", "used")
+        ],
     ],
 )
 def test_customer_loyalty_bad_query(api: Any, params: dict, details: str) -> None:
@@ -109,44 +141,31 @@ def test_customer_loyalty_bad_query(api: Any, params: dict, details: str) -> Non
 # -- point-redeem-rules ----------------------------------------------------------------------
 
 
-def test_point_redeem_rules_lists_every_rule(api: Any) -> None:
+def test_point_redeem_rules_use_the_documented_field_names(api: Any) -> None:
     response = api.get(f"{BASE}/point-redeem-rules", headers=AUTH)
     assert response.status_code == 200
-    assert response.get_json() == [
-        {
-            "id": 1,
-            "name": "$5 off your next order",
-            "description": "A one-time $5 discount code.",
-            "type": "DISCOUNT_CODE",
-            "status": "ACTIVE",
-            "points": 500,
-            "discountValue": 5,
-            "discountType": "FIXED_AMOUNT",
-            "createAt": "2025-01-10T12:00:00Z",
-        },
-        {
-            "id": 2,
-            "name": "$10 store credit",
-            "description": "Adds $10 to the customer's store credit.",
-            "type": "STORE_CREDIT",
-            "status": "ACTIVE",
-            "points": 1000,
-            "discountValue": 10,
-            "discountType": "FIXED_AMOUNT",
-            "createAt": "2025-01-10T12:05:00Z",
-        },
-        {
-            "id": 3,
-            "name": "Free shipping",
-            "description": None,
-            "type": "FREE_SHIPPING",
-            "status": "INACTIVE",
-            "points": 300,
-            "discountValue": None,
-            "discountType": None,
-            "createAt": "2025-02-01T08:30:00Z",
-        },
+    rules = response.get_json()
+    assert rules[0] == {
+        "shop": "appstle-demo.myshopify.com",
+        "id": 1,
+        "name": "$5 off your next order",
+        "type": "DISCOUNT_CODE",
+        "status": "ACTIVE",
+        "discountType": "FIXED",
+        "customerFacingLabel": "A one-time $5 discount code.",
+        "createAt": "2025-01-10T12:00:00Z",
+        "updateAt": "2025-01-10T12:00:00Z",
+        "redeemPoints": 500,
+        "pointsCost": None,
+        "discount": 5,
+        "minimumPurchaseAmount": 20,
+        "maximumShippingRate": None,
+    }
+    assert [(r["id"], r["status"], r["redeemPoints"], r["discount"]) for r in rules[1:]] == [
+        (2, "ACTIVE", 1000, 10),
+        (3, "INACTIVE", 300, None),
     ]
+    assert all("points" not in rule for rule in rules)
 
 
 # -- add-points / remove-points --------------------------------------------------------------
@@ -159,7 +178,7 @@ def test_add_points_goes_to_available_at_once_and_persists(api: Any) -> None:
     assert (body["availablePoints"], body["creditedPoints"], body["pendingPoints"]) == (
         4300,
         6150,
-        0,
+        150,  # not pending: the seeded pending points stay as they were
     )
     assert get_loyalty(api, customerId=1001).get_json() == body
 
@@ -347,8 +366,9 @@ def test_redeem_appends_an_unused_reward_with_a_unique_code(api: Any) -> None:
         ("USED", "DISCOUNT_CODE", 5),
         ("UNUSED", "DISCOUNT_CODE", 5),
         ("UNUSED", "DISCOUNT_CODE", 5),
+        ("UNUSED", "DISCOUNT_CODE", 5),
     ]
-    assert len({r["discountCode"] for r in rewards}) == 3
+    assert len({r["discountCode"] for r in rewards}) == 4
     unused = get_loyalty(api, customerId=1001, status="UNUSED").get_json()["rewards"]
     assert unused == rewards[1:]
 

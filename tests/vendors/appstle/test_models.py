@@ -16,11 +16,16 @@ from mockserver.vendors.appstle.models import (
     CUSTOMER,
     CustomerRef,
     Ledger,
-    seed,
 )
+from mockserver.vendors.appstle.seeding import seed
 
 DEMO = CustomerRef(customer_id=1001)
 JANE = CustomerRef(customer_email="jane.roe@example.com")
+
+
+def logged(ledger: Ledger, customer_id: int) -> list[dict]:
+    """The customer's transactions after seeding (the demo seeds one PENDING each)."""
+    return [t for t in ledger.transactions(customer_id) if t["status"] != "PENDING"]
 
 
 def refused(call: Any, *args: Any, **kwargs: Any) -> tuple[int, dict]:
@@ -32,9 +37,9 @@ def refused(call: Any, *args: Any, **kwargs: Any) -> tuple[int, dict]:
 def test_add_points_credits_available_and_lifetime_and_logs_a_credit(ledger: Ledger) -> None:
     view = ledger.add_points(DEMO, 50, note="Birthday bonus", earn_rule_id=10)
     assert (view["availablePoints"], view["creditedPoints"]) == (4300, 6150)
-    [transaction] = ledger.transactions(1001)
+    [transaction] = logged(ledger, 1001)
     assert transaction == {
-        "id": 1,
+        "id": 3,
         "customerId": 1001,
         "unit": "POINTS",
         "amount": "50",
@@ -50,8 +55,8 @@ def test_add_points_credits_available_and_lifetime_and_logs_a_credit(ledger: Led
 
 def test_remove_points_lowers_available_only_and_logs_a_debit(ledger: Ledger) -> None:
     view = ledger.remove_points(JANE, 20.5, note="Ticket #567")
-    assert (view["availablePoints"], view["creditedPoints"]) == (100, 160.5)
-    [transaction] = ledger.transactions(1002)
+    assert (view["availablePoints"], view["creditedPoints"]) == (100, 130.5)
+    [transaction] = logged(ledger, 1002)
     assert (transaction["pointType"], transaction["amount"], transaction["unit"]) == (
         "DEBIT",
         "20.5",
@@ -68,14 +73,14 @@ def test_points_never_go_negative_and_a_refusal_logs_nothing(ledger: Ledger) -> 
             "details": "The customer has 120.5 available points, fewer than the 120.51 requested.",
         },
     )
-    assert ledger.transactions(1002) == []
+    assert logged(ledger, 1002) == []
     assert ledger.remove_points(JANE, 120.5)["availablePoints"] == 0
 
 
 def test_add_credits_raises_store_credit_and_logs_it(ledger: Ledger) -> None:
     view = ledger.add_credits(DEMO, 10.25, note="Goodwill")
     assert (view["storeCreditBalance"], view["availablePoints"]) == (35.75, 4250)
-    [transaction] = ledger.transactions(1001)
+    [transaction] = logged(ledger, 1001)
     assert (transaction["unit"], transaction["pointType"], transaction["amount"]) == (
         "STORE_CREDIT",
         "CREDIT",
@@ -200,7 +205,7 @@ def test_redeem_spends_rule_points_and_appends_an_unused_discount_code(ledger: L
     assert view["availablePoints"] == 3750
     assert view["storeCreditBalance"] == 25.5
     reward = view["rewards"][-1]
-    [debit] = ledger.transactions(1001)
+    [debit] = logged(ledger, 1001)
     assert (debit["pointType"], debit["transactionRule"], debit["amount"]) == (
         "DEBIT",
         "REDEEM_RULE",
@@ -208,7 +213,7 @@ def test_redeem_spends_rule_points_and_appends_an_unused_discount_code(ledger: L
     )
     assert debit["pointRedeemRuleId"] == 1
     assert reward == {
-        "id": 2,
+        "id": 3,
         "shop": "appstle-demo.myshopify.com",
         "customerId": 1001,
         "description": "$5 off your next order",
@@ -229,7 +234,7 @@ def test_redeem_spends_rule_points_and_appends_an_unused_discount_code(ledger: L
         "createAt": "2025-07-01T09:00:00Z",
         "lastExpiryReminderSentDate": None,
     }
-    assert reward["discountCode"].startswith("LOYALTY-0002-")
+    assert reward["discountCode"].startswith("LOYALTY-0003-")
 
 
 def test_store_credit_rule_raises_the_balance_and_logs_both_sides(ledger: Ledger) -> None:
@@ -237,7 +242,7 @@ def test_store_credit_rule_raises_the_balance_and_logs_both_sides(ledger: Ledger
     assert (view["availablePoints"], view["storeCreditBalance"]) == (3250, 35.5)
     assert view["rewards"][-1]["rewardType"] == "STORE_CREDIT"
     assert view["rewards"][-1]["amount"] == 10
-    debit, credit = ledger.transactions(1001)
+    debit, credit = logged(ledger, 1001)
     assert (debit["unit"], debit["pointType"], debit["amount"]) == ("POINTS", "DEBIT", "1000")
     assert (credit["unit"], credit["pointType"], credit["amount"]) == (
         "STORE_CREDIT",
@@ -272,8 +277,8 @@ def test_redeem_refusals_change_nothing(ledger: Ledger) -> None:
     )
     assert refused(ledger.redeem_points, JANE, 1)[1]["error"] == "Insufficient points"
     assert refused(ledger.redeem_points, DEMO, 1, points=4250.01)[0] == 400
-    assert ledger.transactions(1001) == ledger.transactions(1002) == []
-    assert len(ledger.customer_loyalty(DEMO)["rewards"]) == 1
+    assert logged(ledger, 1001) == logged(ledger, 1002) == []
+    assert len(ledger.customer_loyalty(DEMO)["rewards"]) == 2
 
 
 def test_the_customer_is_checked_before_the_rule(ledger: Ledger) -> None:
@@ -295,25 +300,33 @@ def test_discount_codes_are_unique_and_deterministic(demo_fixtures: dict[str, An
             store.close()
 
     first = codes()
-    assert len(set(first)) == 4
+    assert len(set(first)) == 5
     assert codes() == first
 
 
 def test_reward_status_filter(ledger: Ledger) -> None:
     ledger.redeem_points(DEMO, 1)
-    assert [r["status"] for r in ledger.customer_loyalty(DEMO, "UNUSED")["rewards"]] == ["UNUSED"]
-    assert [r["status"] for r in ledger.customer_loyalty(DEMO, "USED")["rewards"]] == ["USED"]
-    assert ledger.customer_loyalty(DEMO, "EXPIRED")["rewards"] == []
+
+    def codes(status: str) -> list[str]:
+        return [r["discountCode"][:13] for r in ledger.customer_loyalty(DEMO, status)["rewards"]]
+
+    assert codes("UNUSED") == ["LOYALTY-WELCO", "LOYALTY-0003-"]
+    assert codes("USED") == ["LOYALTY-5OFF-"]
+    assert codes("USED,UNUSED") == ["LOYALTY-5OFF-", "LOYALTY-WELCO", "LOYALTY-0003-"]
+    assert codes(" EXPIRED , USED") == ["LOYALTY-5OFF-"]
+    assert codes("EXPIRED") == codes("ACTIVE") == []
 
 
 def test_redeem_rules_answer_numbers(ledger: Ledger) -> None:
     rules = ledger.redeem_rules()
-    assert [(r["id"], r["type"], r["status"], r["points"]) for r in rules] == [
+    assert [(r["id"], r["type"], r["status"], r["redeemPoints"]) for r in rules] == [
         (1, "DISCOUNT_CODE", "ACTIVE", 500),
         (2, "STORE_CREDIT", "ACTIVE", 1000),
         (3, "FREE_SHIPPING", "INACTIVE", 300),
     ]
-    assert rules[2]["discountValue"] is None and rules[0]["discountValue"] == 5
+    assert rules[2]["discount"] is None and rules[0]["discount"] == 5
+    assert (rules[0]["minimumPurchaseAmount"], rules[2]["minimumPurchaseAmount"]) == (20, 0)
+    assert {r["shop"] for r in rules} == {"appstle-demo.myshopify.com"}
 
 
 def test_a_minimal_fixture_gets_defaults(store: Store) -> None:
@@ -342,7 +355,7 @@ def test_fixture_schema_rejects_unknown_fields_and_bare_dates() -> None:
                         "id": 1,
                         "name": "n",
                         "type": "DISCOUNT_CODE",
-                        "points": 1,
+                        "redeemPoints": 1,
                         "createAt": datetime(2025, 1, 1),
                     }
                 ]
@@ -350,3 +363,46 @@ def test_fixture_schema_rejects_unknown_fields_and_bare_dates() -> None:
             VENDOR.fixture_schema,
             "f.yaml",
         )
+
+
+def test_approval_marks_the_transaction_approved_and_moves_exact_points(ledger: Ledger) -> None:
+    [pending] = ledger.transactions(1002)
+    assert (pending["status"], pending["transactionRule"], pending["amount"]) == (
+        "PENDING",
+        "EARN_RULE",
+        "40",
+    )
+    ledger.approve_pending([{"transactionId": pending["id"], "customerId": 1002}])
+    [approved] = ledger.transactions(1002)
+    assert approved == {**pending, "status": "APPROVED"}
+    view = ledger.customer_loyalty(JANE)
+    assert (view["availablePoints"], view["pendingPoints"], view["creditedPoints"]) == (
+        160.5,
+        0,
+        170.5,
+    )
+
+
+def test_pending_points_are_the_sum_of_pending_transactions(store: Store) -> None:
+    with store.transaction() as tx:
+        tenant = tx.tenant("appstle:pending")
+        earned = [{"points": 0.1}, {"points": 0.2, "note": "Order #7", "earnRuleId": 1}]
+        seed(
+            tenant,
+            {"customers": [{"customerId": 7, "email": "a@b.c", "pendingTransactions": earned}]},
+        )
+        ledger = Ledger(tenant, datetime(2025, 1, 1, tzinfo=UTC))
+        assert ledger.customer_loyalty(CustomerRef(7))["pendingPoints"] == 0.3
+        ledger.approve_pending(None, approve_all=True)
+        view = ledger.customer_loyalty(CustomerRef(7))
+    assert (view["availablePoints"], view["pendingPoints"], view["creditedPoints"]) == (0.3, 0, 0.3)
+
+
+@pytest.mark.parametrize("dob", ["19910203", "1991-02-30", "1991-W05-7"])
+def test_birth_date_must_be_a_real_calendar_date(ledger: Ledger, dob: str) -> None:
+    assert refused(ledger.update_birth_date, 1002, dob) == (
+        400,
+        {"error": "Invalid request", "details": f"dob: {dob!r} is not a date (YYYY-MM-DD)"},
+    )
+    assert ledger.customer_loyalty(JANE)["dob"] is None
+    assert ledger.update_birth_date(1002, "1991-02-03")["dob"] == "1991-02-03"
