@@ -661,6 +661,8 @@ def bench_mock(bench: Bench, writes: list[Write]) -> None:
         str(WORKERS),
         "--threads",
         str(THREADS),
+        "--fidelity",
+        "spec",
     ]
     rows = [Row(f"mock {w.title}", "mock", w.vendor) for w in writes]
     bench.rows.extend(rows)

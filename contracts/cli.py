@@ -4,6 +4,7 @@ Exit status: 0 every check passed (known deviations aside); 1 new failures or er
 usage, unreachable target or refused credentials; 3 the request budget ran out before the run
 was complete, with no failure so far. `contracts baseline` runs the same way and prints a
 known-deviations file of what failed.
+`contracts diff` (contracts/diff/cli.py) compares two implementations instead.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import importlib.util
 import sys
 
 from contracts.config import PHASES, TARGETS, ConfigError, load
+from contracts.diff import cli as diff_cli
 from contracts.results import EXIT_OK, EXIT_UNUSABLE
 
 MISSING_EXTRA = (
@@ -40,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
                 name, help=text, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
             )
         )
+    diff_cli.add_parser(commands)
     return parser
 
 
@@ -152,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "diff":
+        return diff_cli.main(args)
     try:
         settings = load(_flags(args))
     except ConfigError as exc:

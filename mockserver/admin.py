@@ -63,9 +63,11 @@ def health() -> Response:
                     "title": v.title,
                     "paths": list(v.path_prefixes),
                     "demo_credentials": list(v.demo_credentials),
+                    "quirks": [q.name for q in v.quirks],
                 }
                 for v in pipeline.vendors
             },
+            "fidelity": pipeline.config.fidelity,
             "tenants": tenants,
             "state": pipeline.config.state_path or "temporary (fresh each run)",
         }

@@ -66,7 +66,8 @@ def create_app(config: MockConfig | None = None, vendors: list[Vendor] | None = 
 
 
 def _render_api_error(error: ApiError) -> Response:
-    """The vendor's body as sent (key order kept); a Content-Type in its headers wins."""
+    """The vendor's body as sent (key order kept; a string, such as a framework's HTML error
+    page, goes out verbatim); a Content-Type in its headers wins."""
     vendor = g.get("vendor")
     headers = dict(error.headers)
     content_type = headers.pop("Content-Type", None) or (
@@ -76,9 +77,8 @@ def _render_api_error(error: ApiError) -> Response:
         response = Response(status=error.status, headers=headers)
         del response.headers["Content-Type"]
         return response
-    return Response(
-        json.dumps(error.body), status=error.status, headers=headers, content_type=content_type
-    )
+    text = error.body if isinstance(error.body, str) else json.dumps(error.body)
+    return Response(text, status=error.status, headers=headers, content_type=content_type)
 
 
 def _render_http_error(error: HTTPException) -> Response:

@@ -4,12 +4,15 @@ file), printing where each vendor lives and the demo credentials."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import sys
 from typing import NoReturn
 
 from mockserver import startup
 from mockserver.app import create_app, fixture_folder
 from mockserver.config import MockConfig
+from mockserver.fidelity import DEFAULT_FIDELITY, FIDELITY_MODES, describe
 from mockserver.fixtures import FixtureError, load_fixtures
 from mockserver.registry import discover_vendors
 from mockserver.server import TemporaryState, run_gunicorn
@@ -80,13 +83,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="credentials that open their own fresh tenant, e.g. appstle=apst_test_.+",
     )
     serve.add_argument(
-        "--quirk", action="append", default=[], help="reproduce a real-server defect by name"
+        "--fidelity",
+        choices=FIDELITY_MODES,
+        default=DEFAULT_FIDELITY,
+        help="vendor (default): reproduce the vendors' known defects (see `mockserver quirks`); "
+        "spec: answer what the specs promise instead",
     )
     serve.add_argument(
         "--strict-responses",
         action="store_true",
         help="answer 500 when a response breaks its spec (default: log it)",
     )
+    quirks = commands.add_parser(
+        "quirks", help="list the vendor defects the default (vendor) fidelity reproduces"
+    )
+    quirks.add_argument("--vendor", action="append", dest="vendors", help="only this vendor")
+    quirks.add_argument("--json", action="store_true", help="print JSON instead of text")
     commands.add_parser("check-fixtures", help="validate fixture files and exit").add_argument(
         "--fixtures", metavar="DIR", help="fixture folder (default: the bundled demo data)"
     )
@@ -100,7 +112,6 @@ def _config(args: argparse.Namespace, state_path: str) -> MockConfig:
         discover_vendors(tuple(args.vendors) if args.vendors else None)
     except ValueError as exc:
         raise UsageError("--vendor", str(exc)) from None
-    startup.check_quirks(args.quirk, everyone)
     patterns = startup.sandbox_patterns(args.sandbox_pattern, everyone)
     if args.fixtures is not None:
         startup.check_fixture_root(args.fixtures, everyone)
@@ -112,16 +123,18 @@ def _config(args: argparse.Namespace, state_path: str) -> MockConfig:
         sandbox_patterns=patterns,
         admin_token=args.admin_token,
         vendors=tuple(args.vendors) if args.vendors else None,
-        quirks=frozenset(args.quirk),
         max_tenants=args.max_tenants,
         idempotency_ttl=args.idempotency_ttl,
+        fidelity=args.fidelity,
     )
 
 
 def banner(config: MockConfig, host: str, port: int) -> str:
     base = f"http://{host}:{port}"
     lines = [f"credit-contracts mock server on {base}"]
-    for vendor in discover_vendors(config.vendors):
+    vendors = discover_vendors(config.vendors)
+    lines.append("  " + describe(config.fidelity, sum(len(v.quirks) for v in vendors)))
+    for vendor in vendors:
         lines.append(f"  {vendor.title}: {base}{vendor.path_prefixes[0]}")
         lines += [f"    {credential}" for credential in vendor.demo_credentials]
     lines.append(f"  admin API: {base}/__admin/health")
@@ -175,9 +188,27 @@ def _refuse(error: Exception) -> int:
     return 2
 
 
+def list_quirks(args: argparse.Namespace) -> int:
+    """Every reproduced vendor defect: what the vendor does, what spec mode does, evidence."""
+    vendors = discover_vendors(tuple(args.vendors) if args.vendors else None)
+    if args.json:
+        listing = {v.name: [dataclasses.asdict(q) for q in v.quirks] for v in vendors}
+        print(json.dumps(listing, indent=2))
+        return 0
+    for vendor in vendors:
+        print(f"{vendor.name}: {len(vendor.quirks)} reproduced defect(s)")
+        for quirk in vendor.quirks:
+            print(f"  {quirk.name}")
+            print(f"    vendor: {quirk.vendor_does}")
+            print(f"    spec:   {quirk.spec_does}")
+            print(f"    evidence: {quirk.evidence}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return {"serve": serve, "check-fixtures": check_fixtures}[args.command](args)
+    commands = {"serve": serve, "quirks": list_quirks, "check-fixtures": check_fixtures}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

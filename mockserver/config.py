@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mockserver.fidelity import DEFAULT_FIDELITY, FIDELITY_MODES, Fidelity
+
 
 @dataclass(frozen=True)
 class MockConfig:
@@ -15,13 +17,14 @@ class MockConfig:
     - `strict_responses`: a response that breaks its own spec becomes a 500 naming the
       violation (tests); otherwise it is logged and sent as is (serve mode).
     - `sandbox_patterns`: per-vendor regex overriding which credentials open a fresh tenant.
-    - `quirks`: named switches that reproduce real-server defects (e.g. `medusa-real-500s`).
     - Limits, so a long run or a hostile client cannot grow the state without end:
       `max_tenants` (a new credential beyond it is refused with the vendor's 429),
       `max_credential_length` (a longer sandbox credential opens no tenant),
       `idempotency_ttl` (seconds an `Idempotency-Key` answer is replayed, 24 h as Stripe),
       `purge_every` (expired tokens and idempotency records are purged once every this many
       write requests, a bounded batch each time, so no request pays for the whole backlog).
+    - `fidelity`: `vendor` reproduces the vendors' known defects (`mockserver quirks`), `spec`
+      answers what the specs promise instead (see `mockserver.fidelity`).
     """
 
     state_path: str | None = None
@@ -34,8 +37,14 @@ class MockConfig:
     max_body_bytes: int = 1_048_576
     max_json_depth: int = 64
     vendors: tuple[str, ...] | None = None
-    quirks: frozenset[str] = frozenset()
     max_tenants: int = 10_000
     max_credential_length: int = 200
     idempotency_ttl: int = 86_400
     purge_every: int = 200
+    fidelity: Fidelity = DEFAULT_FIDELITY
+
+    def __post_init__(self) -> None:
+        if self.fidelity not in FIDELITY_MODES:
+            raise ValueError(
+                f"fidelity {self.fidelity!r}: choose one of {', '.join(FIDELITY_MODES)}"
+            )

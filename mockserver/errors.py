@@ -15,7 +15,8 @@ Location = Literal["body", "query", "path", "header", "cookie"]
 
 
 class ApiError(Exception):
-    """An HTTP error answer in a vendor's own format: status, JSON body (or None), headers."""
+    """An HTTP error answer in a vendor's own format: status, body (JSON-able, a verbatim
+    string such as an HTML page, or None) and headers."""
 
     def __init__(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
         super().__init__(f"{status}: {body!r}")

@@ -60,7 +60,7 @@ def query() -> MultiDict[str, str]:
 
 
 def config() -> Any:
-    """The server's `MockConfig` (token lifetimes, quirk switches, ...)."""
+    """The server's `MockConfig` (token lifetimes, fidelity, ...)."""
     return g.mock_config
 
 

@@ -65,19 +65,6 @@ def sandbox_patterns(items: Iterable[str], vendors: Iterable[Vendor]) -> dict[st
     return patterns
 
 
-def known_quirks(vendors: Iterable[Vendor]) -> dict[str, str]:
-    """Every quirk the vendors offer, name -> what it does."""
-    return {name: text for vendor in vendors for name, text in vendor.quirks.items()}
-
-
-def check_quirks(names: Iterable[str], vendors: Iterable[Vendor]) -> None:
-    known = known_quirks(vendors)
-    for name in names:
-        if name not in known:
-            offered = ", ".join(sorted(known)) or "none"
-            raise UsageError("--quirk", f"{name!r} is not a known quirk (known: {offered})")
-
-
 def check_fixture_root(folder: str, vendors: Iterable[Vendor]) -> None:
     """`--fixtures DIR` holds fixtures of at least one vendor, and nothing named after none."""
     names = sorted(v.name for v in vendors)

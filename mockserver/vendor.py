@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from flask import Blueprint, Request
 
 from mockserver.errors import ApiError, Problem
+from mockserver.fidelity import Quirk
 from mockserver.store import TenantStore
 
 
@@ -97,8 +98,7 @@ class Vendor:
     - `sandbox_pattern`: regex of credentials that open their own fresh tenant.
     - `demo_credentials`: lines printed at start-up and shown by the admin API.
     - `reject_unknown_query`: answer undeclared query parameters as `unknown` problems.
-    - `quirks`: the real-server defects this vendor can reproduce on request (`--quirk NAME`),
-      each name with one line saying what it does.
+    - `quirks`: the real server's defects this package reproduces in `vendor` fidelity.
     - `secret_fields`: header, query and JSON/form field names (any depth, any case) whose
       values are credentials or issued secrets; the request journal keeps only a fingerprint
       of them (the core adds the standard ones: Authorization, Cookie, ...).
@@ -106,6 +106,8 @@ class Vendor:
       `records.yaml`: `{"kinds": {kind regex: JSON Schema of its documents}, "$defs": {...}}`
       (schemas may `$ref` `#/$defs/...`); `PUT /__admin/state` refuses records of undeclared
       kinds or bad shape, so an import cannot leave a tenant its handlers cannot read.
+    - `auth_before_routing`: path prefixes whose auth middleware runs before routing, so an
+      unknown route or method there answers 401 to a caller without valid credentials.
     - `real_hosts`: the vendor's own API hosts (glob patterns) that `mock_vendors()` routes
       into the mock, so a client written against the vendor runs unchanged in a test.
     """
@@ -124,7 +126,8 @@ class Vendor:
     demo_credentials: tuple[str, ...]
     content_type: str = "application/json"
     reject_unknown_query: bool = False
-    quirks: Mapping[str, str] = field(default_factory=dict, hash=False)
+    quirks: tuple[Quirk, ...] = ()
     secret_fields: frozenset[str] = frozenset()
     record_schema: Mapping[str, Any] = field(default_factory=dict)
+    auth_before_routing: tuple[str, ...] = ()
     real_hosts: tuple[str, ...] = ()

@@ -18,6 +18,7 @@ from contracts.vendors import registry
 
 @pytest.mark.slow
 @pytest.mark.parametrize("vendor", VENDORS)
+@pytest.mark.contracts_mock(fidelity="spec")  # the suite tests the spec: vendor defects off
 def test_mock_passes_every_check_in_process(vendor, contracts_mock_app):
     settings = Settings(vendors=(vendor,), max_examples=10, seed=11, progress=False)
     result = run(settings, app=contracts_mock_app)

@@ -50,3 +50,33 @@ def test_banner_shows_each_vendor_and_its_demo_credentials() -> None:
         assert f"http://127.0.0.1:8080{vendor.path_prefixes[0]}" in text
         for credential in vendor.demo_credentials:
             assert credential in text
+
+
+@pytest.mark.parametrize("mode", ["vendor", "spec"])
+def test_banner_says_which_fidelity_is_on(mode: str) -> None:
+    text = banner(MockConfig(fidelity=mode), "127.0.0.1", 8080)
+    assert f"fidelity: {mode}" in text
+
+
+def test_fidelity_defaults_to_vendor_and_refuses_unknown_modes() -> None:
+    assert build_parser().parse_args(["serve"]).fidelity == "vendor"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["serve", "--fidelity", "loose"])
+    with pytest.raises(ValueError, match="fidelity"):
+        MockConfig(fidelity="loose")  # type: ignore[arg-type]
+
+
+def test_quirks_lists_every_declared_defect(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from mockserver.registry import discover_vendors
+
+    assert main(["quirks", "--json"]) == 0
+    listing = json.loads(capsys.readouterr().out)
+    for vendor in discover_vendors():
+        assert [q["name"] for q in listing[vendor.name]] == [q.name for q in vendor.quirks]
+        for quirk in listing[vendor.name]:
+            assert all(quirk[k] for k in ("vendor_does", "spec_does", "evidence"))
+    assert main(["quirks"]) == 0
+    text = capsys.readouterr().out
+    assert "medusa-500-on-negative-paging" in text and "spec:" in text

@@ -311,7 +311,7 @@ def fixture_root(tmp_path: Path, layout: str) -> str:
         ("--state", lambda tmp: ["--state", "/proc/mockserver-state.sqlite3"]),  # unwritable
         ("--sandbox-pattern", lambda tmp: ["--sandbox-pattern", "appstle=(unclosed"]),
         ("--sandbox-pattern", lambda tmp: ["--sandbox-pattern", "nobody=.+"]),
-        ("--quirk", lambda tmp: ["--quirk", "nope"]),
+        ("--fidelity", lambda tmp: ["--fidelity", "nope"]),
         ("--vendor", lambda tmp: ["--vendor", "nope"]),
         ("--fixtures", lambda tmp: ["--fixtures", fixture_root(tmp, "missing")]),
         ("--fixtures", lambda tmp: ["--fixtures", fixture_root(tmp, "empty")]),

@@ -52,7 +52,7 @@ def auth_header(vendor: str, base: str) -> str:
     ],
 )
 def test_stock_schemathesis_finds_nothing(vendor: str, spec: str, tmp_path: Path) -> None:
-    with running_server("--vendor", vendor, "--token-ttl", "86400") as base:
+    with running_server("--vendor", vendor, "--token-ttl", "86400", "--fidelity", "spec") as base:
         result = subprocess.run(
             [
                 sys.executable,

@@ -175,3 +175,9 @@ def test_openapi_core_lets_the_bracket_forms_through_for_the_mock(openapi, query
 )
 def test_openapi_core_refuses_what_the_mock_refuses(openapi, query):
     assert _query(openapi, query).errors
+
+
+def test_spec_is_pinned_to_the_vendor_version_it_was_checked_against() -> None:
+    info = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))["info"]
+    assert info["x-vendor-version"]["medusa"] == "2.21.1"
+    assert info["x-vendor-version"]["loyalty-plugin"] == "2.21.1"

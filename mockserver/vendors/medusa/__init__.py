@@ -11,7 +11,8 @@ from pathlib import Path
 from mockserver.fixtures import SCHEMA_FILE, read_yaml
 from mockserver.vendor import Vendor
 from mockserver.vendors.medusa.auth import authenticate
-from mockserver.vendors.medusa.errors import QUIRK_REAL_500S, MedusaErrors
+from mockserver.vendors.medusa.errors import MedusaErrors
+from mockserver.vendors.medusa.quirks import QUIRKS
 from mockserver.vendors.medusa.routes import blueprint
 from mockserver.vendors.medusa.seed import seed
 
@@ -36,8 +37,9 @@ VENDOR = Vendor(
         "HTTP Basic user sk_test_<anything> opens a fresh sandbox tenant",
     ),
     reject_unknown_query=True,
-    quirks={QUIRK_REAL_500S: "answer 500 where the real server does (bad limit, offset, order)"},
+    quirks=QUIRKS,
     secret_fields=frozenset({"password", "token"}),
     record_schema=read_yaml(Path(__file__).resolve().parent / "records.yaml"),
+    auth_before_routing=("/admin/",),
     real_hosts=("*.api.myxclade.com",),
 )

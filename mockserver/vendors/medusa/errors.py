@@ -17,13 +17,21 @@ from decimal import Decimal
 from typing import Any
 
 from flask import g, request
+from werkzeug.datastructures import MultiDict
 
 from mockserver.errors import ApiError, Problem
+from mockserver.fidelity import reproduces
 from mockserver.openapi import load_spec
-from mockserver.requestctx import config
+from mockserver.vendors.medusa.quirks import (
+    EXPRESS_404,
+    ORDER_500,
+    PAGING_500,
+    express_not_found,
+    express_options,
+)
 from mockserver.vendors.medusa.v8json import express_json_error
 
-QUIRK_REAL_500S = "medusa-real-500s"
+LOGIN_PATH = "/auth/user/emailpass"
 CONFLICT_MESSAGE = (
     "The request conflicted with another request. "
     "You may retry the request with the provided Idempotency-Key."
@@ -34,8 +42,8 @@ _RULE_MESSAGES = {
     ("currency_code", "constraint"): "Currency code is required to create a store credit account",
     ("amount", "constraint"): "Amount must be greater than 0",
 }
-# Query findings the real server answers with a 500 (a defect the quirk reproduces).
-_REAL_500_FIELDS = {"limit", "offset", "order"}
+# Query findings the real server answers with a 500 (defects reproduced in vendor fidelity).
+_REAL_500_QUIRKS = {"limit": PAGING_500, "offset": PAGING_500, "order": ORDER_500}
 _JS_TYPE_NAMES = {"object": "record", "integer": "number"}
 _LOCATION_ORDER = ("body", "query", "path", "header", "cookie")
 _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
@@ -136,7 +144,8 @@ def _message(problem: Problem) -> str:
 
 def _join(problems: list[Problem]) -> str:
     messages = list(dict.fromkeys(_message(p) for p in problems if p.kind != "unknown"))
-    unknown = [name for p in problems if p.kind == "unknown" for name in p.names]
+    # zod never names an empty key (`?=x`), though it still refuses the others.
+    unknown = [name for p in problems if p.kind == "unknown" for name in p.names if name]
     if unknown:
         sent = _sent_order(problems[0].location)
         unknown.sort(key=lambda name: sent.get(name, len(sent)))
@@ -193,18 +202,42 @@ def _root_body_error(problem: Problem) -> ApiError:
 
 
 def _wants_real_500(problems: Iterable[Problem]) -> bool:
-    if QUIRK_REAL_500S not in config().quirks:
-        return False
     return any(
-        p.location == "query" and p.field in _REAL_500_FIELDS and p.kind in ("constraint", "enum")
+        p.location == "query"
+        and p.field in _REAL_500_QUIRKS
+        and p.kind in ("constraint", "enum")
+        and reproduces(_REAL_500_QUIRKS[p.field])
         for p in problems
     )
+
+
+# Query parameters that take one value, and the type zod names when they come repeated.
+SINGLE_VALUED = {
+    "limit": "number",
+    "offset": "number",
+    "order": "string",
+    "q": "string",
+    "fields": "string",
+    "with_deleted": "boolean",
+}
+
+
+def refuse_repeated(args: MultiDict[str, str]) -> None:
+    """`limit=1&limit=2` reaches zod as an array: a type error showing the joined values."""
+    for name, expected in SINGLE_VALUED.items():
+        values = args.getlist(name)
+        if len(values) > 1:
+            raise invalid_data(
+                f"Invalid request: Expected type: '{expected}' for field '{name}', "
+                f"got: '{','.join(values)}'"
+            )
 
 
 class MedusaErrors:
     """`mockserver.vendor.ErrorFormat` for Medusa."""
 
     def invalid_request(self, problems: list[Problem]) -> ApiError:
+        refuse_repeated(request.args)  # zod sees an array first, whatever the values
         if _wants_real_500(problems):
             return unknown_error()
         for problem in problems:
@@ -221,17 +254,35 @@ class MedusaErrors:
         return invalid_data(message or detail)
 
     def unsupported_media_type(self, content_type: str) -> ApiError:
-        """Express leaves a non-JSON body unparsed; zod then misses the whole object."""
-        return invalid_data("Invalid request: Field '' is required")
+        """Medusa parses JSON, text and form bodies: a text body is a string where zod wants
+        the object; a form body's keys are unknown fields; any other body is not read at all,
+        so the object is empty and its required fields are missing."""
+        media = content_type.split(";", 1)[0].strip().lower()
+        if request.path == LOGIN_PATH:  # no zod there: the provider finds no password
+            return error(401, "unauthorized", "Password should be a string")
+        if media.startswith("text/"):
+            return invalid_data("Invalid request: Field '' is required")
+        problems = [Problem("body", f, "required", "") for f in _required_body_fields()]
+        if media == "application/x-www-form-urlencoded":
+            problems.append(Problem("body", "", "unknown", "", names=tuple(request.form.keys())))
+            g.json_body = request.form.to_dict()  # the key order zod reports them in
+        return invalid_data(_join(problems))
 
     def payload_too_large(self, limit: int) -> ApiError:
         return error(413, "invalid_data", f"request entity too large (limit {limit} bytes)")
 
     def route_not_found(self, method: str, path: str) -> ApiError:
-        """Express sends an HTML page with this sentence; the mock keeps Medusa's envelope."""
+        """Express's HTML page in vendor fidelity, Medusa's JSON envelope in spec fidelity."""
+        if reproduces(EXPRESS_404):
+            return express_not_found(method, path)
         return error(404, "not_found", f"Cannot {method} {path}")
 
     def method_not_allowed(self, method: str, path: str, allowed: list[str]) -> ApiError:
+        """Express has no 405: a method no route serves falls through to its 404 page."""
+        if reproduces(EXPRESS_404):
+            if method == "OPTIONS":
+                return express_options(allowed)
+            return express_not_found(method, path)
         return error(
             405,
             "not_allowed",

@@ -15,19 +15,24 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from mockserver.vendors.medusa.errors import invalid_data
+from mockserver.fidelity import reproduces
+from mockserver.vendors.medusa.errors import invalid_data, refuse_repeated, unknown_error
+from mockserver.vendors.medusa.quirks import DATE_500
 
 DEFAULT_LIMIT = 15
 _KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)((?:\[[^\[\]]*\])*)$")
 _OPERATORS = frozenset(
     {"$eq", "$ne", "$in", "$nin", "$gt", "$gte", "$lt", "$lte", "$like", "$ilike"}
 )
+_RANGE_OPERATORS = frozenset({"$gt", "$gte", "$lt", "$lte"})  # one value each; $eq/$ne take lists
 DATE_FIELDS = frozenset({"created_at", "updated_at"})
+NULL_TEXT = "null"
+MAX_UTC_OFFSET = timedelta(hours=15, minutes=59)
 
 
 @dataclass
@@ -46,6 +51,8 @@ class Selection:
 def select(fields: str | None, defaults: Iterable[str]) -> Selection:
     tokens = [t for t in (fields or "").split(",") if t.strip()]
     chosen = list(defaults)
+    if fields is not None and not fields.replace(",", "").strip():
+        chosen = []  # `fields=` (empty) asks for nothing: only the id comes back
     if tokens and any(not t.startswith(("-", "+", " ", "*")) for t in tokens):
         chosen = []
     for token in tokens:
@@ -91,6 +98,7 @@ class Condition:
 
 def parse_filters(args: MultiDict[str, str], allowed: Iterable[str]) -> list[Condition]:
     """Every filter of the query string, plain and bracket forms alike."""
+    refuse_repeated(args)  # zod's type check runs before any filter reaches the database
     allowed = set(allowed)
     grouped: dict[tuple[str, str], list[str]] = {}
     for key in args:
@@ -103,25 +111,39 @@ def parse_filters(args: MultiDict[str, str], allowed: Iterable[str]) -> list[Con
         if parts and parts[0].startswith("$"):
             operator, parts = parts[0], parts[1:]
         elif name in DATE_FIELDS:
-            raise invalid_data(
-                f"Invalid request: Expected type: 'record' for field '{name}', "
-                f"got: '{args.get(key)}'"
-            )
+            if not reproduces(DATE_500):
+                raise invalid_data(
+                    f"Invalid request: Expected type: 'record' for field '{name}', "
+                    f"got: '{args.get(key)}'"
+                )
+            operator = "$eq"  # the real server compares a bare date for equality
         if operator not in _OPERATORS or any(p and not p.isdigit() for p in parts):
-            dotted = ".".join([name, *(p for p in re.findall(r"\[([^\[\]]*)\]", brackets) if p)])
-            raise invalid_data(f"Invalid request: Unrecognized fields: '{dotted}'")
+            continue  # the real server ignores operators it does not know
         values = args.getlist(key)
         if name in DATE_FIELDS:
+            if len(values) > 1 and operator in _RANGE_OPERATORS and not brackets.endswith("[]"):
+                raise invalid_data(
+                    f"Invalid request: Expected type: 'string' for field '{name}, {operator}', "
+                    f"got: '{','.join(values)}'"
+                )
             for value in values:
-                parse_date(value, f"{name}.{operator}")
+                if value != NULL_TEXT:
+                    parse_date(value, f"{name}.{operator}")
         grouped.setdefault((name, operator), []).extend(values)
     return [Condition(n, op, tuple(vs)) for (n, op), vs in grouped.items()]
 
 
 def parse_date(value: str, name: str) -> datetime:
+    """A filter's timestamp; what PostgreSQL cannot read is the real server's 500 (vendor
+    fidelity) or a 400 naming the field (spec fidelity)."""
     try:
         moment = datetime.fromisoformat(value.strip().upper().replace("Z", "+00:00"))
+        offset = moment.utcoffset()
+        if offset is not None and abs(offset) > MAX_UTC_OFFSET and reproduces(DATE_500):
+            raise unknown_error()  # RFC 3339 allows it; PostgreSQL reads offsets up to 15:59
     except ValueError:
+        if reproduces(DATE_500):
+            raise unknown_error() from None
         raise invalid_data(
             f"Invalid request: Expected type: 'date' for field '{name}', got: '{value}'"
         ) from None
@@ -137,6 +159,8 @@ def matches(record: Mapping[str, Any], conditions: Iterable[Condition]) -> bool:
 def _holds(value: Any, condition: Condition) -> bool:
     if value is None:
         return False
+    if condition.field in DATE_FIELDS and NULL_TEXT in condition.values:
+        return False  # Medusa reads "null" as SQL NULL: no comparison with it holds
     if condition.field in DATE_FIELDS:
         actual: Any = parse_date(value, condition.field)
         wanted: list[Any] = [parse_date(v, condition.field) for v in condition.values]

@@ -13,6 +13,7 @@ from mockserver.vendor import Vendor
 from mockserver.vendors.spree import models
 from mockserver.vendors.spree.auth import SANDBOX_PATTERN, authenticate
 from mockserver.vendors.spree.errors import SpreeErrors
+from mockserver.vendors.spree.quirks import QUIRKS
 from mockserver.vendors.spree.routes import blueprint
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -43,4 +44,5 @@ VENDOR = Vendor(
     content_type="application/vnd.api+json",
     secret_fields=frozenset({"password", "client_secret", "access_token", "refresh_token"}),
     record_schema=read_yaml(Path(__file__).resolve().parent / "records.yaml"),
+    quirks=QUIRKS,
 )

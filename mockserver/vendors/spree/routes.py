@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from mockserver.errors import ApiError
+from mockserver.fidelity import reproduces
 from mockserver.requestctx import (
     body,
     config,
@@ -103,7 +104,7 @@ def get_store_credit_type(id: str) -> Response:
 
 
 def _ledger() -> StoreCreditLedger:
-    crash = MISSING_USER_500 in config().quirks
+    crash = reproduces(MISSING_USER_500)
     return StoreCreditLedger(tenant_store(), utcnow(), crash_without_user=crash)
 
 

@@ -22,7 +22,8 @@ def basic(secret: str, colon: bool = True) -> dict[str, str]:
 
 @pytest.fixture
 def medusa_app(make_app: Any) -> Any:
-    return make_app(vendors=[VENDOR])
+    """Spec fidelity: these tests pin the clean behaviour; test_quirks.py the vendor defects."""
+    return make_app(vendors=[VENDOR], fidelity="spec")
 
 
 @pytest.fixture

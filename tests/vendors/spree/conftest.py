@@ -35,7 +35,9 @@ CREDITS = "/api/v2/platform/store_credits"
 
 @pytest.fixture
 def spree_app(make_app: Callable[..., Flask]) -> Flask:
-    return make_app(vendors=[VENDOR])
+    """Spec fidelity: these tests pin the clean behaviour; the vendor defects are tested on
+    their own (`quirky` in test_facts_3a.py, test_served.py)."""
+    return make_app(vendors=[VENDOR], fidelity="spec")
 
 
 @pytest.fixture

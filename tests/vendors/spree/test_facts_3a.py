@@ -13,7 +13,6 @@ from flask import Flask
 
 from mockserver.openapi import load_spec
 from mockserver.vendors.spree import VENDOR
-from mockserver.vendors.spree.quirks import MISSING_USER_500
 from tests.vendors.spree.conftest import CREDITS, bearer, issue_token
 
 JSONAPI = "application/vnd.api+json"
@@ -76,7 +75,7 @@ def test_store_id_is_replaced_by_the_current_store(spree: Any, auth: dict[str, s
 @pytest.fixture
 def quirky(make_app: Any) -> Any:
     """The mock reproducing Spree 4.10.1's defects (vendor fidelity)."""
-    app: Flask = make_app(vendors=[VENDOR], quirks=frozenset({MISSING_USER_500}))
+    app: Flask = make_app(vendors=[VENDOR], fidelity="vendor")
     return app.test_client()
 
 

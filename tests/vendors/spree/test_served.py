@@ -9,7 +9,6 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from mockserver.vendors.spree.quirks import MISSING_USER_500
 from tests.live.helpers import call, running_server
 
 CREDITS = "/api/v2/platform/store_credits"
@@ -42,7 +41,7 @@ def form_post(url: str, fields: dict[str, str], headers: dict[str, str]) -> tupl
 
 
 def test_served_mock_in_spec_fidelity() -> None:
-    with running_server("--vendor", "spree") as base:
+    with running_server("--vendor", "spree", "--fidelity", "spec") as base:
         auth = token(base)
         status, body = form_post(
             f"{base}{CREDITS}",
@@ -65,8 +64,8 @@ def test_served_mock_in_spec_fidelity() -> None:
         assert (status, body["errors"]) == (422, {"user": ["can't be blank"]})
 
 
-def test_served_mock_reproduces_the_missing_user_500_with_its_quirk() -> None:
-    with running_server("--vendor", "spree", "--quirk", MISSING_USER_500) as base:
+def test_served_mock_reproduces_the_missing_user_500_by_default() -> None:
+    with running_server("--vendor", "spree") as base:  # vendor fidelity, the default
         auth = token(base)
         status, body = call(
             "POST", f"{base}{CREDITS}", {"store_credit": {"amount": 1, "currency": "USD"}}, auth

@@ -1,0 +1,81 @@
+"""The real Medusa's defects: reproduced in the default (vendor) fidelity, off in spec mode."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mockserver.vendors.medusa import VENDOR
+from tests.vendors.medusa.conftest import ACCOUNTS, DEMO_ACCOUNT, basic
+
+UNKNOWN_ERROR = {
+    "code": "unknown_error",
+    "type": "unknown_error",
+    "message": "An unknown error occurred.",
+}
+KEY = basic("sk_test_demo")
+
+
+@pytest.fixture
+def vendor_mode(make_app: Any) -> Any:
+    return make_app(vendors=[VENDOR]).test_client()  # the default fidelity
+
+
+@pytest.fixture
+def spec_mode(make_app: Any) -> Any:
+    return make_app(vendors=[VENDOR], fidelity="spec").test_client()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{ACCOUNTS}?limit=-1",
+        f"{ACCOUNTS}?offset=-1",
+        f"{ACCOUNTS}?order=nope",
+        f"{ACCOUNTS}/{DEMO_ACCOUNT}/transactions?limit=-1",
+    ],
+)
+def test_query_defects_are_500_in_vendor_mode_and_400_in_spec_mode(vendor_mode, spec_mode, path):
+    response = vendor_mode.get(path, headers=KEY)
+    assert (response.status_code, response.get_json()) == (500, UNKNOWN_ERROR)
+    clean = spec_mode.get(path, headers=KEY)
+    assert clean.status_code == 400
+    assert clean.get_json()["type"] == "invalid_data"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/admin/nope"), ("DELETE", ACCOUNTS), ("PUT", f"{ACCOUNTS}/{DEMO_ACCOUNT}")],
+)
+def test_unrouted_requests_get_express_html_page_in_vendor_mode(vendor_mode, method, path):
+    response = vendor_mode.open(path, method=method, headers=KEY)
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "Allow" not in response.headers
+    assert f"<pre>Cannot {method} {path}</pre>" in response.get_data(as_text=True)
+
+
+def test_express_page_encodes_the_path_as_express_does(vendor_mode):
+    response = vendor_mode.get('/admin/a%20b<x>"', headers=KEY)
+    assert "<pre>Cannot GET /admin/a%20b%3Cx%3E%22</pre>" in response.get_data(as_text=True)
+
+
+def test_spec_mode_answers_json_404_and_405(spec_mode):
+    missing = spec_mode.get("/admin/nope", headers=KEY)
+    assert missing.get_json() == {"type": "not_found", "message": "Cannot GET /admin/nope"}
+    wrong = spec_mode.delete(ACCOUNTS, headers=KEY)
+    assert (wrong.status_code, wrong.headers["Allow"]) == (405, "GET, POST")
+
+
+@pytest.mark.parametrize("client", ["vendor_mode", "spec_mode"])
+def test_unknown_admin_route_checks_credentials_first(request, client):
+    response = request.getfixturevalue(client).get("/admin/nope")
+    assert (response.status_code, response.get_json()) == (401, {"message": "Unauthorized"})
+
+
+def test_health_names_the_mode_and_the_quirks(vendor_mode, spec_mode):
+    health = vendor_mode.get("/__admin/health").get_json()
+    assert health["fidelity"] == "vendor"
+    assert health["vendors"]["medusa"]["quirks"] == [q.name for q in VENDOR.quirks]
+    assert spec_mode.get("/__admin/health").get_json()["fidelity"] == "spec"
