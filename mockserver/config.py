@@ -15,6 +15,8 @@ class MockConfig:
     - `strict_responses`: a response that breaks its own spec becomes a 500 naming the
       violation (tests); otherwise it is logged and sent as is (serve mode).
     - `sandbox_patterns`: per-vendor regex overriding which credentials open a fresh tenant.
+    - `replay_dir`: a `mockserver proxy --record` folder; recorded requests get their
+      recorded answers, everything else the stateful mock.
     - `quirks`: named switches that reproduce real-server defects (e.g. `medusa-real-500s`).
     """
 
@@ -29,3 +31,4 @@ class MockConfig:
     max_json_depth: int = 64
     vendors: tuple[str, ...] | None = None
     quirks: frozenset[str] = frozenset()
+    replay_dir: str | None = None

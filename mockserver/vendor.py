@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from flask import Blueprint, Request
 
 from mockserver.errors import ApiError, Problem
+from mockserver.exchange import Exchange, LedgerReading
 from mockserver.store import TenantStore
 
 
@@ -95,6 +96,9 @@ class Vendor:
     - `sandbox_pattern`: regex of credentials that open their own fresh tenant.
     - `demo_credentials`: lines printed at start-up and shown by the admin API.
     - `reject_unknown_query`: answer undeclared query parameters as `unknown` problems.
+    - `read_ledger(exchange)`: the balance an exchange shows and what it should have changed,
+      so `mockserver proxy` can check consecutive answers add up (None: says nothing).
+    - `summarize(store)`: a tenant's money for the dashboard (balances, accounts, ledgers).
     """
 
     name: str
@@ -111,3 +115,22 @@ class Vendor:
     demo_credentials: tuple[str, ...]
     content_type: str = "application/json"
     reject_unknown_query: bool = False
+    read_ledger: Callable[[Exchange], LedgerReading | None] | None = None
+    summarize: Callable[[TenantStore], TenantSummary] | None = None
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    """One account (or customer) as the dashboard lists it; `ledger` newest last, each entry
+    a small dict (`at`, `kind`, `amount`, `note`...) shown as it is."""
+
+    id: str
+    label: str
+    balance: str
+    currency: str = ""
+    ledger: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class TenantSummary:
+    accounts: tuple[AccountSummary, ...] = ()

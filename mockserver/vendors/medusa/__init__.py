@@ -14,6 +14,7 @@ from mockserver.vendors.medusa.auth import authenticate
 from mockserver.vendors.medusa.errors import MedusaErrors
 from mockserver.vendors.medusa.routes import blueprint
 from mockserver.vendors.medusa.seed import seed
+from mockserver.vendors.medusa.traffic import read_ledger, summarize
 
 _FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -36,4 +37,6 @@ VENDOR = Vendor(
         "HTTP Basic user sk_test_<anything> opens a fresh sandbox tenant",
     ),
     reject_unknown_query=True,
+    read_ledger=read_ledger,
+    summarize=summarize,
 )
