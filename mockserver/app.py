@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask, Response, g
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from mockserver import admin
+from mockserver import admin, dashboard
 from mockserver.config import MockConfig
 from mockserver.errors import ApiError
 from mockserver.fixtures import load_fixtures
@@ -53,6 +53,7 @@ def create_app(config: MockConfig | None = None, vendors: list[Vendor] | None = 
     for vendor in vendors:
         app.register_blueprint(vendor.blueprint)
     app.register_blueprint(admin.blueprint)
+    app.register_blueprint(dashboard.blueprint)
     if config.replay_dir:
         app.before_request(replay_hook(Replay(config.replay_dir)))
     app.before_request(pipeline.before)

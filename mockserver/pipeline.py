@@ -89,6 +89,7 @@ class Pipeline:
         if vendor.reject_unknown_query:
             problems += _unknown_query(operation.query_names)
         if problems:
+            g.problems = [f"{p.location} {p.field}: {p.message}".strip() for p in problems]
             raise vendor.errors.invalid_request(problems)
         write = request.method not in READ_METHODS
         self._use_transaction(vendor, self.store.begin(write=write))
@@ -285,6 +286,7 @@ class Pipeline:
                 if response.is_streamed
                 else response.get_data()[:_JOURNAL_BODY_LIMIT].decode("utf-8", "replace")
             ),
+            "problems": g.get("problems", []),  # why the request broke the spec
         }
 
 
