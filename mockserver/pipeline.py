@@ -89,7 +89,7 @@ class Pipeline:
         if vendor.reject_unknown_query:
             problems += _unknown_query(operation.query_names)
         if problems:
-            g.problems = [f"{p.location} {p.field}: {p.message}".strip() for p in problems]
+            g.problems = [str(p) for p in problems]
             raise vendor.errors.invalid_request(problems)
         write = request.method not in READ_METHODS
         self._use_transaction(vendor, self.store.begin(write=write))

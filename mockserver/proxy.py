@@ -90,8 +90,7 @@ class TrafficChecker:
 
         spec_request = self._spec_request(exchange)
         for problem in self.spec.request_problems(spec_request):
-            where = f"{problem.location} {problem.field}".strip()
-            add(CLIENT, "request conforms to the spec", f"{where}: {problem.message}")
+            add(CLIENT, "request conforms to the spec", str(problem))
         spec_response = SpecResponse(
             data=exchange.response_body,
             status_code=exchange.status,

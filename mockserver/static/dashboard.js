@@ -42,9 +42,9 @@ function renderTenants(tenants) {
     const table = el("table", {}, el("tr", {}, el("th", {}, "account"), el("th", {}, "balance"), el("th", {}, "ledger")));
     for (const account of tenant.accounts) {
       const ledger = el("details", { "data-account": account.id },
-        el("summary", {}, `${account.ledger.length} entries`),
+        el("summary", {}, `${account.ledger.length} ${account.ledger.length === 1 ? "entry" : "entries"}`),
         el("table", {}, ...account.ledger.slice().reverse().map((entry) =>
-          el("tr", {}, el("td", {}, entry.at ?? ""), el("td", {}, entry.kind ?? ""),
+          el("tr", {}, el("td", { class: "muted" }, (entry.at ?? "").replace("T", " ").slice(0, 19)), el("td", {}, entry.kind ?? ""),
             el("td", { class: "balance" }, entry.amount ?? ""), el("td", {}, entry.note ?? "")))));
       if (open.has(account.id)) ledger.open = true;
       table.append(el("tr", { "data-account": account.id },
