@@ -6,11 +6,16 @@ Exit status 0 only when every check passed; 1 on failures or errors; 2 on bad us
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from typing import TextIO
 
 from contracts.config import PHASES, ConfigError, load
 
+MISSING_EXTRA = (
+    "contracts: the contract suite needs Schemathesis, which a plain install leaves out: "
+    "pip install 'credit-contracts[contracts]'"
+)
 EPILOG = """\
 credentials (flags or environment; `_2` names are the second identity for isolation checks):
   APPSTLE_API_KEY, MEDUSA_SECRET_KEY or MEDUSA_EMAIL + MEDUSA_PASSWORD,
@@ -129,6 +134,9 @@ class LiveView:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if importlib.util.find_spec("schemathesis") is None:
+        print(MISSING_EXTRA, file=sys.stderr)
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -16,6 +16,7 @@ import os
 import sqlite3
 import tempfile
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -238,6 +239,16 @@ class WriteLock:
         self._fd = None
 
 
+def _remove_database(path: str, creator_pid: int) -> None:
+    """Delete a temporary database and its companions, in the process that created it only:
+    a forked worker inherits the finalizer but must not delete state its siblings still use."""
+    if os.getpid() != creator_pid:
+        return
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        with suppress(FileNotFoundError):
+            os.unlink(path + suffix)
+
+
 class Store:
     """The SQLite file and one connection per thread.
 
@@ -246,11 +257,14 @@ class Store:
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        self._owns_file = path is None
+        self._remove_files: weakref.finalize | None = None
         if path is None:
             fd, tmp = tempfile.mkstemp(prefix="mockserver-", suffix=".sqlite3")
             os.close(fd)
             path = tmp
+            # Removed by close(), or at the latest when this process exits: an in-process run
+            # or a test fixture that never closes its app leaves nothing in $TMPDIR.
+            self._remove_files = weakref.finalize(self, _remove_database, tmp, os.getpid())
         self.path = os.fspath(path)
         self._local = threading.local()
         self._all_conns: list[sqlite3.Connection] = []
@@ -324,7 +338,5 @@ class Store:
             self._all_conns.clear()
         self._local = threading.local()
         self._write_lock.close()
-        if self._owns_file:
-            for suffix in ("", "-wal", "-shm", ".lock"):
-                with suppress(FileNotFoundError):
-                    os.unlink(self.path + suffix)
+        if self._remove_files is not None:
+            self._remove_files()

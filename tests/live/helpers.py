@@ -22,10 +22,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(*args: str, ready_timeout: float = 30) -> Iterator[str]:
-    """Start `mockserver serve ARGS` on 127.0.0.1 and yield its base URL; stop it after."""
+def running_server(
+    *args: str, ready_timeout: float = 30, command: list[str] | None = None
+) -> Iterator[str]:
+    """Start `mockserver serve ARGS` on 127.0.0.1 and yield its base URL; stop it after.
+
+    `command` replaces how `mockserver serve` is invoked (another installation's script)."""
     port = free_port()
-    command = [sys.executable, "-m", "mockserver.cli", "serve", "--port", str(port), *args]
+    program = command or [sys.executable, "-m", "mockserver.cli", "serve"]
+    command = [*program, "--port", str(port), *args]
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ}
     )

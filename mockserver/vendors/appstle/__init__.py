@@ -28,4 +28,5 @@ VENDOR = Vendor(
         "1002 jane.roe@example.com)",
         f"{auth.HEADER}: apst_test_<anything>  (a fresh copy of the demo shop per key)",
     ),
+    real_hosts=("loyalty-admin.appstle.com",),
 )
