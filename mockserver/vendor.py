@@ -96,14 +96,11 @@ class Vendor:
     - `sandbox_pattern`: regex of credentials that open their own fresh tenant.
     - `demo_credentials`: lines printed at start-up and shown by the admin API.
     - `reject_unknown_query`: answer undeclared query parameters as `unknown` problems.
-<<<<<<< HEAD
     - `read_ledger(exchange)`: the balance an exchange shows and what it should have changed,
       so `mockserver proxy` can check consecutive answers add up (None: says nothing).
     - `summarize(store)`: a tenant's money for the dashboard (balances, accounts, ledgers).
-=======
     - `real_hosts`: the vendor's own API hosts (glob patterns) that `mock_vendors()` routes
       into the mock, so a client written against the vendor runs unchanged in a test.
->>>>>>> main
     """
 
     name: str
@@ -120,7 +117,7 @@ class Vendor:
     demo_credentials: tuple[str, ...]
     content_type: str = "application/json"
     reject_unknown_query: bool = False
-<<<<<<< HEAD
+    real_hosts: tuple[str, ...] = ()
     read_ledger: Callable[[Exchange], LedgerReading | None] | None = None
     summarize: Callable[[TenantStore], TenantSummary] | None = None
 
@@ -140,6 +137,3 @@ class AccountSummary:
 @dataclass(frozen=True)
 class TenantSummary:
     accounts: tuple[AccountSummary, ...] = ()
-=======
-    real_hosts: tuple[str, ...] = ()
->>>>>>> main

@@ -37,10 +37,7 @@ VENDOR = Vendor(
         "HTTP Basic user sk_test_<anything> opens a fresh sandbox tenant",
     ),
     reject_unknown_query=True,
-<<<<<<< HEAD
     read_ledger=read_ledger,
     summarize=summarize,
-=======
     real_hosts=("*.api.myxclade.com",),
->>>>>>> main
 )
