@@ -38,7 +38,7 @@ def _body() -> Any:
 
 
 @blueprint.before_request
-def _require_admin_token() -> Response | None:
+def require_admin_token() -> Response | None:
     token = _pipeline().config.admin_token
     if token is None:
         return None

@@ -9,12 +9,13 @@ from pathlib import Path
 from flask import Flask, Response, g
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from mockserver import admin
+from mockserver import admin, dashboard
 from mockserver.bodies import SizedBodies
 from mockserver.config import MockConfig
 from mockserver.errors import ApiError
 from mockserver.fixtures import load_fixtures
 from mockserver.pipeline import Pipeline
+from mockserver.recording import Replay, replay_hook
 from mockserver.registry import discover_vendors
 from mockserver.store import Store
 from mockserver.tenancy import ensure_signing_key, publish_fixtures
@@ -56,6 +57,9 @@ def create_app(config: MockConfig | None = None, vendors: list[Vendor] | None = 
     for vendor in vendors:
         app.register_blueprint(vendor.blueprint)
     app.register_blueprint(admin.blueprint)
+    app.register_blueprint(dashboard.blueprint)
+    if config.replay_dir:
+        app.before_request(replay_hook(Replay(config.replay_dir)))
     app.before_request(pipeline.before)
     app.after_request(pipeline.after)
     app.teardown_request(pipeline.teardown)

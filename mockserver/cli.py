@@ -7,7 +7,7 @@ import argparse
 import dataclasses
 import json
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from mockserver import startup
 from mockserver.app import create_app, fixture_folder
@@ -94,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="answer 500 when a response breaks its spec (default: log it)",
     )
+    serve.add_argument(
+        "--replay", metavar="DIR", help="answer recorded requests from a `proxy --record` DIR"
+    )
+    _add_proxy_parser(commands)
     quirks = commands.add_parser(
         "quirks", help="list the vendor defects the default (vendor) fidelity reproduces"
     )
@@ -103,6 +107,50 @@ def build_parser() -> argparse.ArgumentParser:
         "--fixtures", metavar="DIR", help="fixture folder (default: the bundled demo data)"
     )
     return parser
+
+
+def _add_proxy_parser(commands: Any) -> None:
+    proxy = commands.add_parser(
+        "proxy", help="pass traffic to the real vendor, judging every exchange against its spec"
+    )
+    proxy.add_argument("--vendor", required=True, help="whose API the upstream serves")
+    proxy.add_argument("--upstream", required=True, metavar="URL", help="http://HOST:PORT")
+    proxy.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default 8080)")
+    proxy.add_argument("--record", metavar="DIR", help="write each exchange (redacted) to DIR")
+    proxy.add_argument(
+        "--report", dest="reports", action="append", default=[], help="junit:PATH or html:PATH"
+    )
+    proxy.add_argument(
+        "--fail-on-violation", action="store_true", help="exit 1 when any exchange broke a rule"
+    )
+
+
+def proxy(args: argparse.Namespace) -> int:
+    from mockserver.proxy import run_proxy
+
+    vendors = {v.name: v for v in discover_vendors()}
+    if args.vendor not in vendors:
+        print(f"mockserver: --vendor must be one of {sorted(vendors)}", file=sys.stderr)
+        return 2
+    for report in args.reports:
+        kind, _, path = report.partition(":")
+        if kind not in ("junit", "html") or not path:
+            print(
+                f"mockserver: --report {report!r}: write junit:PATH or html:PATH", file=sys.stderr
+            )
+            return 2
+    try:
+        return run_proxy(
+            vendors[args.vendor],
+            args.upstream,
+            args.port,
+            args.record,
+            args.reports,
+            args.fail_on_violation,
+        )
+    except ValueError as exc:
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return 2
 
 
 def _config(args: argparse.Namespace, state_path: str) -> MockConfig:
@@ -126,6 +174,7 @@ def _config(args: argparse.Namespace, state_path: str) -> MockConfig:
         max_tenants=args.max_tenants,
         idempotency_ttl=args.idempotency_ttl,
         fidelity=args.fidelity,
+        replay_dir=args.replay,
     )
 
 
@@ -207,7 +256,12 @@ def list_quirks(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    commands = {"serve": serve, "quirks": list_quirks, "check-fixtures": check_fixtures}
+    commands = {
+        "serve": serve,
+        "quirks": list_quirks,
+        "check-fixtures": check_fixtures,
+        "proxy": proxy,
+    }
     return commands[args.command](args)
 
 

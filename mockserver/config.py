@@ -25,6 +25,8 @@ class MockConfig:
       write requests, a bounded batch each time, so no request pays for the whole backlog).
     - `fidelity`: `vendor` reproduces the vendors' known defects (`mockserver quirks`), `spec`
       answers what the specs promise instead (see `mockserver.fidelity`).
+    - `replay_dir`: a `mockserver proxy --record` folder; recorded requests get their
+      recorded answers, everything else the stateful mock.
     """
 
     state_path: str | None = None
@@ -48,3 +50,5 @@ class MockConfig:
             raise ValueError(
                 f"fidelity {self.fidelity!r}: choose one of {', '.join(FIDELITY_MODES)}"
             )
+
+    replay_dir: str | None = None

@@ -46,3 +46,8 @@ class Problem:
     names: tuple[str, ...] = field(default=())
     rule: str | None = None
     limit: Any = None
+
+    def __str__(self) -> str:
+        """`body.amount: ...`: where, then what (journal entries and the proxy's findings)."""
+        where = f"{self.location}.{self.field}" if self.field else self.location
+        return f"{where}: {self.message}"

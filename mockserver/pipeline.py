@@ -101,6 +101,7 @@ class Pipeline:
         if vendor.reject_unknown_query:
             problems += _unknown_query(operation.query_names)
         if problems:
+            g.problems = [str(p) for p in problems]
             raise vendor.errors.invalid_request(problems)
         write = request.method not in READ_METHODS
         self._use_transaction(vendor, self.store.begin(write=write))
@@ -332,6 +333,7 @@ class Pipeline:
                 :_JOURNAL_BODY_LIMIT
             ],
             "response_body": redact.body(answer, response.mimetype or "")[:_JOURNAL_BODY_LIMIT],
+            "problems": g.get("problems", []),  # why the request broke the spec
         }
 
 

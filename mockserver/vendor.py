@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from flask import Blueprint, Request
 
 from mockserver.errors import ApiError, Problem
+from mockserver.exchange import Exchange, LedgerReading
 from mockserver.fidelity import Quirk
 from mockserver.store import TenantStore
 
@@ -108,6 +109,9 @@ class Vendor:
       kinds or bad shape, so an import cannot leave a tenant its handlers cannot read.
     - `auth_before_routing`: path prefixes whose auth middleware runs before routing, so an
       unknown route or method there answers 401 to a caller without valid credentials.
+    - `read_ledger(exchange)`: the balance an exchange shows and what it should have changed,
+      so `mockserver proxy` can check consecutive answers add up (None: says nothing).
+    - `summarize(store)`: a tenant's money for the dashboard (balances, accounts, ledgers).
     - `real_hosts`: the vendor's own API hosts (glob patterns) that `mock_vendors()` routes
       into the mock, so a client written against the vendor runs unchanged in a test.
     """
@@ -131,3 +135,22 @@ class Vendor:
     record_schema: Mapping[str, Any] = field(default_factory=dict)
     auth_before_routing: tuple[str, ...] = ()
     real_hosts: tuple[str, ...] = ()
+    read_ledger: Callable[[Exchange], LedgerReading | None] | None = None
+    summarize: Callable[[TenantStore], TenantSummary] | None = None
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    """One account (or customer) as the dashboard lists it; `ledger` newest last, each entry
+    a small dict (`at`, `kind`, `amount`, `note`...) shown as it is."""
+
+    id: str
+    label: str
+    balance: str
+    currency: str = ""
+    ledger: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class TenantSummary:
+    accounts: tuple[AccountSummary, ...] = ()

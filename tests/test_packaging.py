@@ -59,6 +59,8 @@ def test_the_wheel_holds_the_specs_and_fixtures(wheel: Path) -> None:
         assert f"mockserver/vendors/{vendor}/fixtures/demo.yaml" in names
         assert f"mockserver/vendors/{vendor}/fixtures/schema.yaml" in names
         assert f"mockserver/vendors/{vendor}/records.yaml" in names
+    dashboard = {p.name for p in (ROOT / "mockserver" / "static").iterdir()}
+    assert {f"mockserver/static/{name}" for name in dashboard} <= names
 
 
 def test_an_installed_copy_serves_from_its_own_specs(wheel: Path, tmp_path: Path) -> None:

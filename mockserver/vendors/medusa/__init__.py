@@ -15,6 +15,7 @@ from mockserver.vendors.medusa.errors import MedusaErrors
 from mockserver.vendors.medusa.quirks import QUIRKS
 from mockserver.vendors.medusa.routes import blueprint
 from mockserver.vendors.medusa.seed import seed
+from mockserver.vendors.medusa.traffic import read_ledger, summarize
 
 _FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -41,5 +42,7 @@ VENDOR = Vendor(
     secret_fields=frozenset({"password", "token"}),
     record_schema=read_yaml(Path(__file__).resolve().parent / "records.yaml"),
     auth_before_routing=("/admin/",),
+    read_ledger=read_ledger,
+    summarize=summarize,
     real_hosts=("*.api.myxclade.com",),
 )
