@@ -18,9 +18,8 @@ import pytest
 from contracts.config import Settings
 from contracts.results import EXIT_BUDGET, EXIT_OK, EXIT_UNUSABLE
 from contracts.runner import run
+from tests.mutation.bugs import by_name
 from tests.proxy import forwarding_app, serving
-
-from .planted import VARIANTS
 
 KNOWN = str(Path(__file__).resolve().parents[2] / "contracts" / "known" / "medusa-2.21.1.yaml")
 pytestmark = pytest.mark.real_medusa
@@ -115,7 +114,8 @@ LIVE_VARIANTS = {
 
 @pytest.mark.parametrize("name", sorted(LIVE_VARIANTS))
 def test_planted_bug_between_suite_and_real_server_is_caught(real_medusa, name):
-    variant, _vendor, _include, _phases, _scenarios, expected = VARIANTS[name]
+    bug = by_name()[name]
+    variant, expected = bug.plant, bug.expect
     phases, include, scenarios = LIVE_VARIANTS[name]
     wanted = dict(
         phases=phases, include_path=include, scenarios=scenarios, max_examples=3, known=(KNOWN,)

@@ -15,8 +15,7 @@ from contracts.runner import default_app, run
 from contracts.schema import raw_spec, takes_header
 from contracts.target import Kind
 from contracts.vendors import registry
-
-from .planted import VARIANTS
+from tests.mutation.bugs import by_name
 
 
 def free_port() -> int:
@@ -55,7 +54,7 @@ def test_an_exhausted_budget_has_its_own_exit_code_and_counts_every_request():
 
 
 def test_a_run_cut_short_still_reports_its_failures():
-    variant = VARIANTS["ledger_drift"][0]
+    variant = by_name()["ledger_drift"].plant
     result = run(small(max_requests=60), app=variant(default_app()))
     assert result.vendors[0].budget_exhausted
     assert "ledger_arithmetic" in result.failed_checks and result.exit_code == EXIT_FAILED
@@ -68,7 +67,7 @@ def test_mock_only_parts_are_not_shown_to_a_vendor():
 
 
 def test_check_selection_reaches_the_scenarios():
-    variant = VARIANTS["ledger_drift"][0]
+    variant = by_name()["ledger_drift"].plant
     excluded = run(
         small(phases=(), exclude_checks=("ledger_arithmetic",)), app=variant(default_app())
     )
@@ -105,7 +104,7 @@ def test_known_deviation_matches_on_status_request_and_answer(tmp_path):
 def test_a_baseline_makes_the_same_failures_known(tmp_path):
     from contracts.known import baseline
 
-    variant = VARIANTS["ledger_drift"][0]
+    variant = by_name()["ledger_drift"].plant
     first = run(small(phases=()), app=variant(default_app()))
     assert "ledger_arithmetic" in first.failed_checks
     path = tmp_path / "baseline.yaml"
