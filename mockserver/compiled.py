@@ -85,6 +85,14 @@ def _refuse_all(_value: Any) -> bool:
     return False
 
 
+def _same_equality(value: Any) -> bool:
+    """An enum member Python's `in` compares as JSON Schema does: a string, null, or a number
+    no boolean equals (Python has True == 1 and False == 0; JSON Schema does not)."""
+    if value is None or isinstance(value, str):
+        return True
+    return isinstance(value, int | float) and not isinstance(value, bool) and value not in (0, 1)
+
+
 class _SchemaCompiler:
     """OpenAPI 3.0 schema objects -> fastjsonschema validators, for one direction."""
 
@@ -163,8 +171,8 @@ class _SchemaCompiler:
                 if kept:
                     out[key] = kept
             elif key == "enum":
-                if any(not (isinstance(v, str) or v is None) for v in value):
-                    raise NotCompiled("an enum of non-strings (JSON Schema equality differs)")
+                if not all(_same_equality(v) for v in value):
+                    raise NotCompiled("an enum of booleans, 0/1 or containers (equality differs)")
                 out[key] = value
             elif key == "format":
                 extra += self._format(value)
