@@ -15,10 +15,12 @@ from contracts.runner import run
 from contracts.schema import spec_path
 from contracts.vendors import registry
 
+# The suite tests the spec: every mock fixture here runs with the vendors' defects off.
+pytestmark = pytest.mark.contracts_mock(fidelity="spec")
+
 
 @pytest.mark.slow
 @pytest.mark.parametrize("vendor", VENDORS)
-@pytest.mark.contracts_mock(fidelity="spec")  # the suite tests the spec: vendor defects off
 def test_mock_passes_every_check_in_process(vendor, contracts_mock_app):
     settings = Settings(vendors=(vendor,), max_examples=10, seed=11, progress=False)
     result = run(settings, app=contracts_mock_app)
