@@ -138,7 +138,8 @@ def _other_side(settings: DiffSettings) -> tuple[Forwarder, Target]:
 
 
 def run_diff(settings: DiffSettings, progress: Callable[[Any], None] | None = None) -> DiffResult:
-    from contracts.runner import _raw_spec, run_vendor
+    from contracts.runner import run_vendor
+    from contracts.schema import raw_spec
 
     started = time.monotonic()
     profile = registry()[settings.vendor]
@@ -162,7 +163,7 @@ def run_diff(settings: DiffSettings, progress: Callable[[Any], None] | None = No
         for header, value in mine.items():
             ids.add(value, theirs.get(header, value))
 
-    comparator = Comparator(operation_namer(_raw_spec(profile)), profile.ledger.money, ids)
+    comparator = Comparator(operation_namer(raw_spec(profile)), profile.ledger.money, ids)
 
     def record(exchange: MirroredExchange) -> None:
         result.requests += 1
@@ -188,7 +189,7 @@ def run_diff(settings: DiffSettings, progress: Callable[[Any], None] | None = No
         credentials=base_creds,
     )
     target = InProcessTarget(mirror, MIRROR_URL, Limiter(settings.max_requests))
-    vendor_result = run_vendor(profile, run_settings, target, progress)
+    vendor_result = run_vendor(profile, run_settings, target, progress=progress)
     result.errors += [e for e in vendor_result.errors if "budget" not in e]
     used = {g.intended.id for g in result.intended if g.intended is not None}
     result.unused = [entry for entry in known if entry.id not in used]

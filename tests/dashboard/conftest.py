@@ -31,7 +31,9 @@ def _install_chromium() -> None:
         )
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API is open its event loop counts as
+# running in this thread, and any later test in the same worker calling asyncio.run() fails.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
