@@ -86,8 +86,8 @@ class TextFormatter(logging.Formatter):
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message; access records also carry
-    method, path, status, ms and tenant as fields of their own."""
+    """One JSON object per line: time, level, logger, process id, message; access records
+    carry method, path, status, ms and tenant as fields of their own instead."""
 
     converter = time.gmtime
 
@@ -96,6 +96,7 @@ class JsonFormatter(logging.Formatter):
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%SZ"),
             "level": record.levelname.lower(),
             "logger": record.name,
+            "pid": record.process,  # which gunicorn worker
         }
         if record.name == LOGGER_NAME and isinstance(record.args, tuple):
             method, path, status, ms, tenant = record.args
