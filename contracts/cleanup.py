@@ -33,7 +33,8 @@ def clean_up(
             if status is not None and (status < 300 or status == 404):
                 removed += 1
                 continue
-            kept["request budget spent" if status is None else f"the delete was refused: {status}"] += 1
+            refusal = f"the delete was refused: {status}"
+            kept["request budget spent" if status is None else refusal] += 1
         result.left_behind.append(f"{profile.ledger.read(handle).method} {_path(profile, handle)}")
     if handles:
         result.notes.append(cleanup_note(removed, kept))
