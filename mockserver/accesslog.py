@@ -29,6 +29,8 @@ LOGGER_NAME = "mockserver.access"
 LOG_FORMATS = ("text", "json")
 LogFormat = Literal["text", "json"]
 
+ACCESS = "%s %s %d %.1fms %s"  # method, path, status, milliseconds, tenant
+
 _log = logging.getLogger(LOGGER_NAME)
 _INFO = logging.INFO
 
@@ -51,14 +53,16 @@ def _finish(response: Response) -> Response:
     started = g.get("access_started")
     if started is not None:
         principal = g.get("principal")
-        _log.info(
-            "%s %s %d %.1fms %s",
+        fields = (
             request.method,
             request.path,
             response.status_code,
             (time.perf_counter() - started) * 1000,
             tenant_label(principal.tenant) if principal else "-",
         )
+        # The record made here and handed over: `Logger.info` would first walk the stack to
+        # find the caller, which is most of its cost and nothing a reader of this log needs.
+        _log.handle(logging.LogRecord(LOGGER_NAME, _INFO, __file__, 0, ACCESS, fields, None))
     return response
 
 
