@@ -22,6 +22,7 @@ from contracts.diff import cli as diff_cli
 from contracts.results import EXIT_OK, EXIT_UNUSABLE
 from mockserver.commandline import (
     DISTRIBUTION,
+    CommaSeparated,
     NameList,
     command_settings,
     fail,
@@ -81,6 +82,7 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
         option(
             "--known",
             multiple=True,
+            type=CommaSeparated(),
             metavar="FILE",
             help="known vendor deviations (YAML, repeatable): expected, reported, not failed",
         ),
@@ -95,6 +97,7 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
         option(
             "--report",
             multiple=True,
+            type=CommaSeparated(),
             metavar="KIND:PATH",
             help="junit:PATH or html:PATH (repeatable)",
         ),
@@ -132,6 +135,7 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
         option(
             "--cred",
             multiple=True,
+            type=CommaSeparated(),
             metavar="NAME=VALUE",
             help="a credential, e.g. --cred APPSTLE_API_KEY=apst_... (overrides the environment)",
         ),

@@ -19,7 +19,15 @@ import click
 
 from mockserver import accesslog, startup
 from mockserver.app import create_app, fixture_folder
-from mockserver.commandline import DISTRIBUTION, command_settings, fail, option, run
+from mockserver.commandline import (
+    DISTRIBUTION,
+    NameList,
+    command_settings,
+    fail,
+    flatten,
+    option,
+    run,
+)
 from mockserver.config import MockConfig
 from mockserver.fidelity import DEFAULT_FIDELITY, FIDELITY_MODES, describe
 from mockserver.fixtures import FixtureError, load_fixtures
@@ -29,7 +37,7 @@ from mockserver.startup import UsageError
 
 DEFAULT_PORT = 8080
 SETTINGS = command_settings("MOCKSERVER")
-VENDOR_NAMES = click.Choice([v.name for v in discover_vendors()])
+VENDOR_NAMES = [v.name for v in discover_vendors()]
 PORT = click.IntRange(0, 65535)
 COUNT = click.IntRange(min=1)
 
@@ -48,7 +56,13 @@ def cli() -> None:
 @option("--fixtures", metavar="DIR", help="fixture folder: DIR/<vendor>/*.yaml")
 @option("--workers", type=COUNT, default=1, show_default=True, help="worker processes")
 @option("--threads", type=COUNT, default=8, show_default=True, help="threads per worker")
-@option("--vendor", type=VENDOR_NAMES, multiple=True, help="serve only this vendor (repeatable)")
+@option(
+    "--vendor",
+    type=NameList(VENDOR_NAMES),
+    multiple=True,
+    metavar="NAME[,NAME]",
+    help="serve only these vendors (repeatable)",
+)
 @option("--token-ttl", type=COUNT, default=7200, show_default=True, help="token lifetime (s)")
 @option("--admin-token", help="require this token on /__admin (X-Admin-Token)")
 @option(
@@ -105,7 +119,7 @@ class Options:
     fixtures: str | None
     workers: int
     threads: int
-    vendor: tuple[str, ...]
+    vendor: tuple[tuple[str, ...], ...]
     token_ttl: int
     admin_token: str | None
     insecure_admin: bool
@@ -132,7 +146,7 @@ def _config(options: Options, state_path: str) -> MockConfig:
         token_ttl=options.token_ttl,
         sandbox_patterns=patterns,
         admin_token=options.admin_token,
-        vendors=options.vendor or None,
+        vendors=flatten(options.vendor) or None,
         max_tenants=options.max_tenants,
         idempotency_ttl=options.idempotency_ttl,
         fidelity=options.fidelity,  # type: ignore[arg-type]
@@ -249,12 +263,18 @@ def _refuse(error: Exception) -> int:
 
 
 @cli.command("quirks", context_settings=SETTINGS)
-@option("--vendor", type=VENDOR_NAMES, multiple=True, help="only this vendor (repeatable)")
+@option(
+    "--vendor",
+    type=NameList(VENDOR_NAMES),
+    multiple=True,
+    metavar="NAME[,NAME]",
+    help="only these vendors (repeatable)",
+)
 @option("--json", "as_json", is_flag=True, help="print JSON instead of text")
 def list_quirks(vendor: tuple[str, ...], as_json: bool) -> int:
     """List the vendor defects the default (vendor) fidelity reproduces: what the vendor
     does, what spec mode does, and the evidence."""
-    chosen = discover_vendors(vendor or None)
+    chosen = discover_vendors(flatten(vendor) or None)
     if as_json:
         listing = {v.name: [dataclasses.asdict(q) for q in v.quirks] for v in chosen}
         click.echo(json.dumps(listing, indent=2))
@@ -270,7 +290,9 @@ def list_quirks(vendor: tuple[str, ...], as_json: bool) -> int:
 
 
 @cli.command(context_settings=SETTINGS)
-@option("--vendor", type=VENDOR_NAMES, required=True, help="whose API the upstream serves")
+@option(
+    "--vendor", type=click.Choice(VENDOR_NAMES), required=True, help="whose API the upstream serves"
+)
 @option("--upstream", required=True, metavar="URL", help="http://HOST:PORT")
 @option("--port", type=PORT, default=DEFAULT_PORT, show_default=True, help="port")
 @option("--record", metavar="DIR", help="write each exchange (redacted) to DIR")

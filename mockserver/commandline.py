@@ -108,6 +108,13 @@ class NameList(click.ParamType):
         ]
 
 
+class CommaSeparated(click.types.StringParamType):
+    """A repeatable option whose variable holds a comma list (`junit:a.xml,html:b.html`),
+    as the suite's own `CONTRACTS_*` variables and pyproject.toml lists do."""
+
+    envvar_list_splitter = ","
+
+
 def flatten(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
     """A repeatable `NameList` option's values (one tuple per use) as one tuple."""
     return tuple(name for group in groups for name in group)

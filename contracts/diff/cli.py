@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from contracts.config import PHASES, VENDORS
-from mockserver.commandline import NameList, command_settings, option
+from mockserver.commandline import CommaSeparated, NameList, command_settings, option
 
 
 @click.command("diff", context_settings=command_settings("CONTRACTS_DIFF"))
@@ -38,16 +38,25 @@ from mockserver.commandline import NameList, command_settings, option
 @option("--no-scenarios", is_flag=True, help="only Schemathesis' cases")
 @option("--max-requests", type=click.IntRange(min=1), help="stop after this many requests")
 @option("--known", type=click.Path(path_type=Path), help="YAML of intended differences")
-@option("--report", "reports", multiple=True, metavar="KIND:PATH", help="json:PATH or junit:PATH")
+@option(
+    "--report",
+    "reports",
+    type=CommaSeparated(),
+    multiple=True,
+    metavar="KIND:PATH",
+    help="json:PATH or junit:PATH",
+)
 @option(
     "--cred",
     multiple=True,
+    type=CommaSeparated(),
     metavar="NAME=VALUE",
     help="base target credential (default: the vendor's environment variables)",
 )
 @option(
     "--against-cred",
     multiple=True,
+    type=CommaSeparated(),
     metavar="NAME=VALUE",
     help="credential for the other target (default: the mock's demo credentials)",
 )

@@ -17,6 +17,7 @@ from contracts.cli import cli as contracts_cli
 from contracts.cli import main as contracts_main
 from mockserver.cli import cli as mockserver_cli
 from mockserver.cli import main as mockserver_main
+from mockserver.commandline import flatten
 
 VERSION = importlib.metadata.version("credit-contracts")
 CLIS = {
@@ -99,19 +100,23 @@ def test_variables_set_options(monkeypatch):
     from mockserver.cli import serve
 
     monkeypatch.setenv("MOCKSERVER_PORT", "9123")
-    monkeypatch.setenv("MOCKSERVER_VENDOR", "appstle spree")
+    monkeypatch.setenv("MOCKSERVER_VENDOR", "appstle,spree")
     monkeypatch.setenv("MOCKSERVER_INSECURE_ADMIN", "1")
     params = serve.make_context("serve", []).params
-    assert (params["port"], params["vendor"], params["insecure_admin"]) == (
+    assert (params["port"], flatten(params["vendor"]), params["insecure_admin"]) == (
         9123,
         ("appstle", "spree"),
         True,
     )
     monkeypatch.setenv("CONTRACTS_EXCLUDE_CHECKS", "idempotency,pages_agree")
     monkeypatch.setenv("CONTRACTS_QUIET", "true")
+    monkeypatch.setenv("CONTRACTS_REPORT", "junit:a.xml,html:b.html")
     params = run_command.make_context("run", []).params
     assert params["exclude_checks"] == (("idempotency",), ("pages_agree",))
+    assert params["report"] == ("junit:a.xml", "html:b.html")
     assert params["quiet"] is True
+    monkeypatch.setenv("CONTRACTS_SEED", "9")
+    assert run_command.make_context("run", []).params["seed"] == 9
     # A flag given on the command line wins over its variable.
     assert run_command.make_context("run", ["--seed", "4"]).params["seed"] == 4
 
