@@ -66,6 +66,7 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options of `run` and `baseline`. A flag left out is None, so the environment and
     pyproject.toml still apply (`contracts.config.load`)."""
     flag = functools.partial(option, is_flag=True, default=None)
+    repeatable = functools.partial(option, multiple=True, type=CommaSeparated())
     decorators = [
         option(
             "--vendor",
@@ -79,10 +80,8 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Choice(TARGETS),
             help="what answers at --base-url: our mock, a vendor, or auto (probe /__admin/health)",
         ),
-        option(
+        repeatable(
             "--known",
-            multiple=True,
-            type=CommaSeparated(),
             metavar="FILE",
             help="known vendor deviations (YAML, repeatable): expected, reported, not failed",
         ),
@@ -94,10 +93,8 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
             type=click.IntRange(min=1),
             help="vendors tested at once, one process each (default: one per CPU core)",
         ),
-        option(
+        repeatable(
             "--report",
-            multiple=True,
-            type=CommaSeparated(),
             metavar="KIND:PATH",
             help="junit:PATH or html:PATH (repeatable)",
         ),
@@ -132,10 +129,8 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
         option("--request-timeout", type=click.FloatRange(min=0, min_open=True), help="seconds"),
         flag("--no-shrink", help="report failures unminimised (faster)"),
         flag("--quiet", "-q", help="no live progress: one summary line per vendor, and failures"),
-        option(
+        repeatable(
             "--cred",
-            multiple=True,
-            type=CommaSeparated(),
             metavar="NAME=VALUE",
             help="a credential, e.g. --cred APPSTLE_API_KEY=apst_... (overrides the environment)",
         ),

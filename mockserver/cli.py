@@ -38,6 +38,13 @@ from mockserver.startup import UsageError
 DEFAULT_PORT = 8080
 SETTINGS = command_settings("MOCKSERVER")
 VENDOR_NAMES = [v.name for v in discover_vendors()]
+VENDORS = option(
+    "--vendor",
+    type=NameList(VENDOR_NAMES),
+    multiple=True,
+    metavar="NAME[,NAME]",
+    help="only these vendors (repeatable)",
+)
 PORT = click.IntRange(0, 65535)
 COUNT = click.IntRange(min=1)
 
@@ -56,13 +63,7 @@ def cli() -> None:
 @option("--fixtures", metavar="DIR", help="fixture folder: DIR/<vendor>/*.yaml")
 @option("--workers", type=COUNT, default=1, show_default=True, help="worker processes")
 @option("--threads", type=COUNT, default=8, show_default=True, help="threads per worker")
-@option(
-    "--vendor",
-    type=NameList(VENDOR_NAMES),
-    multiple=True,
-    metavar="NAME[,NAME]",
-    help="serve only these vendors (repeatable)",
-)
+@VENDORS
 @option("--token-ttl", type=COUNT, default=7200, show_default=True, help="token lifetime (s)")
 @option("--admin-token", help="require this token on /__admin (X-Admin-Token)")
 @option(
@@ -263,15 +264,9 @@ def _refuse(error: Exception) -> int:
 
 
 @cli.command("quirks", context_settings=SETTINGS)
-@option(
-    "--vendor",
-    type=NameList(VENDOR_NAMES),
-    multiple=True,
-    metavar="NAME[,NAME]",
-    help="only these vendors (repeatable)",
-)
+@VENDORS
 @option("--json", "as_json", is_flag=True, help="print JSON instead of text")
-def list_quirks(vendor: tuple[str, ...], as_json: bool) -> int:
+def list_quirks(vendor: tuple[tuple[str, ...], ...], as_json: bool) -> int:
     """List the vendor defects the default (vendor) fidelity reproduces: what the vendor
     does, what spec mode does, and the evidence."""
     chosen = discover_vendors(flatten(vendor) or None)
