@@ -103,19 +103,31 @@ def test_wait_gives_up_after_its_timeout_in_one_line():
     url = f"http://127.0.0.1:{free_port()}"
     done = wait_for(url, "--timeout", "0.3")
     assert done.returncode == 1
-    error = done.stderr.strip()
-    assert "\n" not in error and "Traceback" not in error, error
+    error = one_line(done.stderr)
+    assert "Traceback" not in error, error
     assert f"mockserver wait: {url} not healthy after 0.3 s (" in error, error
     assert "refused" in error.lower(), error
 
 
-def test_wait_presents_the_admin_token():
+def test_wait_needs_no_admin_token_and_ignores_proxy_variables():
+    """The health check stays open under --admin-token; a proxy set for the CI job (here one
+    that does not exist) is not asked."""
     with running_server("--admin-token", "s3cret", "--quiet") as base:
-        refused = wait_for(base, "--timeout", "0.3")
-        assert refused.returncode == 1 and "status 401" in refused.stderr
-        assert "--admin-token" in refused.stderr
-        given = wait_for(base, env={**os.environ, "MOCKSERVER_ADMIN_TOKEN": "s3cret"})
-        assert given.returncode == 0, given.stderr
+        proxy = f"http://127.0.0.1:{free_port()}"
+        env = {**os.environ, "http_proxy": proxy, "HTTP_PROXY": proxy, "no_proxy": ""}
+        done = wait_for(base, "--timeout", "10", env=env)
+        assert done.returncode == 0, done.stderr
+
+
+def test_wait_refuses_what_is_not_a_url():
+    done = wait_for("127.0.0.1:8080")
+    assert done.returncode == 2
+    assert "give a base URL, e.g. http://127.0.0.1:8080" in one_line(done.stderr)
+
+
+def one_line(text: str) -> str:
+    assert text.strip() and "\n" not in text.strip(), text
+    return text.strip()
 
 
 def test_the_access_log_has_a_line_per_request_and_no_secret():
