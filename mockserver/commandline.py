@@ -26,7 +26,7 @@ option = functools.partial(click.option, show_envvar=True)
 
 def command_settings(envvar_prefix: str) -> dict[str, Any]:
     """A subcommand's context settings: its variables are `PREFIX_<OPTION>`, without the
-    subcommand's name, so `MOCKSERVER_ADMIN_TOKEN` serves `serve` and `wait` alike."""
+    subcommand's name, so `MOCKSERVER_VENDOR` means the same to `serve` and `quirks`."""
     return {
         "auto_envvar_prefix": envvar_prefix,
         "help_option_names": ["-h", "--help"],
@@ -63,8 +63,8 @@ def run(group: click.Group, argv: Sequence[str] | None, prog_name: str) -> int:
 
 
 def fail(message: str) -> None:
-    """One line on stderr, in red on a terminal."""
-    click.secho(" ".join(message.split()), file=sys.stderr, fg="red")
+    """One line on stderr, in red on a terminal (also outside a command: `NO_COLOR` holds)."""
+    click.secho(" ".join(message.split()), file=sys.stderr, fg="red", color=use_color())
 
 
 class NameList(click.ParamType):
