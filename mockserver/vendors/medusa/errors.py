@@ -22,6 +22,7 @@ from werkzeug.datastructures import MultiDict
 from mockserver.errors import ApiError, Problem
 from mockserver.fidelity import reproduces
 from mockserver.openapi import load_spec
+from mockserver.vendors.medusa.qs import query_root
 from mockserver.vendors.medusa.quirks import (
     EXPRESS_404,
     ORDER_500,
@@ -47,6 +48,11 @@ _REAL_500_QUIRKS = {"limit": PAGING_500, "offset": PAGING_500, "order": ORDER_50
 _JS_TYPE_NAMES = {"object": "record", "integer": "number"}
 _LOCATION_ORDER = ("body", "query", "path", "header", "cookie")
 _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
+_PG_GROUPS = re.compile(r"\([^(]*\)")
+# What JavaScript's String.prototype.trim() removes (Python's strip() differs at the edges).
+_JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(
+    map(chr, range(0x2000, 0x200B))
+)
 _ENUM_OPTIONS = re.compile(r"is not one of (\[.*\])$", re.DOTALL)
 
 
@@ -55,6 +61,21 @@ def error(status: int, type_: str, message: str, code: str | None = None) -> Api
     if code is not None:
         body["code"] = code
     return ApiError(status, body)
+
+
+def duplicate_account(customer_id: str, currency_code: str) -> ApiError:
+    """Medusa words a unique-key violation from PostgreSQL's detail line, parsed with a regex
+    (`dbErrorMapper` in @medusajs/utils): values holding `(`, `)` or `,` come out cut or
+    shifted (a missing one as `undefined`), and `t`/`f` as `true`/`false`, exactly as there."""
+    detail = f"Key (customer_id, currency_code)=({customer_id}, {currency_code}) already exists."
+    keys, values = (
+        [part.strip(_JS_WHITESPACE) for part in group[1:-1].split(",")]
+        for group in _PG_GROUPS.findall(detail)[:2]
+    )
+    shown = [{"t": "true", "f": "false"}.get(value, value) for value in values]
+    shown += ["undefined"] * (len(keys) - len(shown))
+    pairs = ", ".join(f"{key}: {value}" for key, value in zip(keys, shown, strict=False))
+    return invalid_data(f"Store credit account with {pairs}, already exists.")
 
 
 def invalid_data(message: str) -> ApiError:
@@ -144,8 +165,7 @@ def _message(problem: Problem) -> str:
 
 def _join(problems: list[Problem]) -> str:
     messages = list(dict.fromkeys(_message(p) for p in problems if p.kind != "unknown"))
-    # zod never names an empty key (`?=x`), though it still refuses the others.
-    unknown = [name for p in problems if p.kind == "unknown" for name in p.names if name]
+    unknown = [name for p in problems if p.kind == "unknown" for name in p.names]
     if unknown:
         sent = _sent_order(problems[0].location)
         unknown.sort(key=lambda name: sent.get(name, len(sent)))
@@ -159,9 +179,13 @@ def _sent_order(location: str) -> dict[str, int]:
     sent: Any = g.get("json_body") if location == "body" else request.args
     keys = list(sent.keys()) if hasattr(sent, "keys") else []
     order = {k: i for i, k in enumerate(keys)}
+    if location == "body":
+        return order
+    # A query key is reported by the field it fills (`a[b]` and `a.b` by `a`).
+    roots = {query_root(k): order[k] for k in reversed(keys)}
     # A nested key (`updated_at[foo]`) is reported by its inner name (`foo`).
     inner = {part: order[k] for k in reversed(keys) for part in _BRACKETS.findall(k)}
-    return inner | {k.split("[", 1)[0]: order[k] for k in reversed(keys)} | order
+    return inner | roots | order
 
 
 def _first_location(problems: list[Problem]) -> list[Problem]:
