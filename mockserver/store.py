@@ -336,7 +336,7 @@ class Checkpointer:
     write lock.
 
     SQLite's automatic checkpoint runs inside the COMMIT that crosses its threshold, fsyncs
-    the file, and so held our write lock (every other writer) for 10-35 ms about once every
+    the file, and so held our write lock (every other writer) for 20-38 ms about once every
     hundred writes: most of a write's p99. A PASSIVE checkpoint here takes no writer lock
     and waits for no reader; committed transactions are in the WAL already (WAL with
     synchronous=NORMAL survives a process crash), so when it runs changes no durability.
@@ -475,11 +475,11 @@ class Store:
         try:
             if tx.conn.in_transaction:
                 tx.conn.execute("COMMIT" if commit else "ROLLBACK")
+            if commit and not tx.read_only:
+                self._checkpointer.committed()  # under the write lock: one thread counts
         finally:
             if not tx.read_only:
                 self._write_lock.release()
-        if commit and not tx.read_only:
-            self._checkpointer.committed()
 
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[Transaction]:
