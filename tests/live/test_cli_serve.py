@@ -4,11 +4,9 @@ run as written."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -20,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from mockserver.redaction import fingerprint
+from tests.ci_recipe import recipe, run_recipe
 from tests.live.helpers import (
     SERVE,
     ServerProcess,
@@ -190,39 +189,30 @@ def test_quiet_turns_the_access_log_off():
     assert "point-redeem-rules" not in err
 
 
+BUDGET = {
+    "CONTRACTS_VENDOR": "medusa",
+    "CONTRACTS_MAX_EXAMPLES": "1",
+    "CONTRACTS_PHASES": "examples",
+    "CONTRACTS_QUIET": "1",
+}
+
+
 def test_the_readme_ci_recipe_runs_as_written(tmp_path):
     """The README's CI block, run by bash as a CI job does (`-e`), on a free port, with the
-    suite's budget cut down through its documented variables."""
-    readme = (ROOT / "README.md").read_text()
-    recipe = readme.split("<!-- ci-recipe -->", 1)[1].split("```sh\n", 1)[1].split("```")[0]
-    assert "mockserver wait" in recipe
-    script = recipe.replace("8080", str(free_port()))
-    bin_dir = str(Path(sys.executable).parent)
-    env = {
-        **os.environ,
-        "PATH": f"{bin_dir}:{os.environ['PATH']}",
-        "CONTRACTS_VENDOR": "medusa",
-        "CONTRACTS_MAX_EXAMPLES": "1",
-        "CONTRACTS_PHASES": "examples",
-        "CONTRACTS_QUIET": "1",
-    }
-    # Files, not pipes: the backgrounded mock keeps its copy open after the job ends.
-    with (tmp_path / "out").open("w") as stdout, (tmp_path / "err").open("w") as stderr:
-        job = subprocess.Popen(
-            ["bash", "-e", "-c", script],
-            cwd=tmp_path,
-            env=env,
-            stdout=stdout,
-            stderr=stderr,
-            start_new_session=True,  # the backgrounded mock is in its group: stopped below
-        )
-    try:
-        job.wait(timeout=300)
-    finally:
-        with contextlib.suppress(ProcessLookupError):  # the mock may be gone already
-            os.killpg(job.pid, signal.SIGTERM)
-    out, err = (tmp_path / "out").read_text(), (tmp_path / "err").read_text()
-    assert job.returncode == 0, out + err
-    assert "medusa: ok: 0 failure(s)" in out and "PASSED" in out, out
+    suite's budget cut down through its documented variables (`python -m tests.ci_recipe`
+    runs it ten times in a row, the full budget)."""
+    assert "mockserver wait" in recipe()
+    run = run_recipe(tmp_path, BUDGET)
+    assert run.returncode == 0, run.out + run.err
+    assert "medusa: ok: 0 failure(s)" in run.out and "PASSED" in run.out, run.out
     junit = (tmp_path / "reports" / "contracts.xml").read_text()
     assert "<testsuite" in junit and 'name="medusa"' in junit
+
+
+def test_the_readme_ci_recipe_goes_red_with_a_readable_report_on_a_planted_bug(tmp_path):
+    run = run_recipe(tmp_path, BUDGET, plant=True)
+    assert run.returncode == 1, run.out + run.err
+    assert "FAILED" in run.out and "/credit" in run.out, run.out
+    assert "replay: curl" in run.out  # each failure says how to send it again
+    junit = (tmp_path / "reports" / "contracts.xml").read_text()
+    assert "<failure" in junit and "/credit" in junit
