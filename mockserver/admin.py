@@ -310,8 +310,9 @@ def journal_clear() -> Response:
 
 
 def _filtered_journal() -> list[dict[str, Any]]:
-    with _pipeline().store.transaction(write=False) as tx:
-        entries = tx.journal()
+    pipeline = _pipeline()
+    with pipeline.store.transaction(write=False) as tx:
+        entries = tx.journal(pipeline.config.journal_size)
     args = request.args
     if "path" in args:
         entries = [e for e in entries if e["path"].startswith(args["path"])]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.store import Checkpointer, Store
+from mockserver.store import JOURNAL_TRIM_EVERY, Checkpointer, Store
 
 
 @pytest.fixture
@@ -40,6 +40,17 @@ def test_an_exception_rolls_back_and_releases_the_write_lock(store: Store) -> No
         raise RuntimeError("handler failed")
     with store.transaction() as tx:  # would block forever if the lock were still held
         assert tx.tenant("t").get("thing", "1") is None
+
+
+def test_the_journal_shows_the_newest_entries_and_its_table_stays_bounded(store: Store) -> None:
+    keep = 3
+    for n in range(2 * JOURNAL_TRIM_EVERY + 5):
+        with store.transaction() as tx:
+            tx.journal_append({"n": n}, keep)
+            assert [e["n"] for e in tx.journal(keep)] == list(range(max(0, n - 2), n + 1))
+    with store.transaction(write=False) as tx:
+        stored = tx.conn.execute("SELECT COUNT(*) FROM journal").fetchone()[0]
+    assert keep <= stored < keep + JOURNAL_TRIM_EVERY
 
 
 def test_tenants_are_isolated_and_dropped_whole(store: Store) -> None:
