@@ -47,7 +47,7 @@ def failure_details(failure: Outcome, seed: int | None) -> str:
     lines = [failure.message]
     if failure.cause and failure.cause != failure.message:
         lines.append(f"cause: {failure.cause}")
-    lines.append(f"vendor {failure.vendor}, seed {seed}")
+    lines.append(f"vendor {failure.vendor}" + (f", seed {seed}" if seed is not None else ""))
     return "\n".join(lines)
 
 

@@ -82,8 +82,9 @@ def _suite(vendor: VendorResult, seed: int | None) -> ET.Element:
             "check": check,
             "passed": str(passed),
             "failed": str(failed),
-            "seed": str(seed),
         }
+        if seed is not None:
+            cases[label]["seed"] = str(seed)
         if found and found[0].status is not None:
             cases[label]["status"] = str(found[0].status)
     problems = ([f"preflight: {vendor.preflight}"] if vendor.preflight else []) + vendor.errors
@@ -111,8 +112,8 @@ def _suite(vendor: VendorResult, seed: int | None) -> ET.Element:
 
 
 def _suite_properties(vendor: VendorResult, seed: int | None) -> list[tuple[str, str]]:
-    properties = [
-        ("seed", str(seed)),
+    properties = [("seed", str(seed))] if seed is not None else []
+    properties += [
         ("target", vendor.target or IN_PROCESS),
         ("vendor version", vendor.version or "unknown"),
         ("duration", f"{vendor.seconds:.3f}"),
