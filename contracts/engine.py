@@ -73,17 +73,14 @@ def run_engine(
     stream = from_schema(schema).execute()
     for event in stream:
         if isinstance(event, events.ScenarioFinished):
-            cases = _collect(event.recorder, vendor, sink)
-            result.cases += sum(cases.values())
-            result.operation_cases.update(cases)
+            per_operation = _collect(event.recorder, vendor, sink)
+            cases = sum(per_operation.values())
+            result.cases += cases
+            result.operation_cases.update(per_operation)
             collector.on_scenario_finished(operations, event)  # type: ignore[arg-type]
             if progress:
                 label = event.recorder.label
-                progress(
-                    Progress(
-                        vendor, event.phase.value, label, event.status.value, sum(cases.values())
-                    )
-                )
+                progress(Progress(vendor, event.phase.value, label, event.status.value, cases))
         elif isinstance(event, events.NonFatalError):
             if is_budget(event.value):
                 result.budget_exhausted = True

@@ -147,7 +147,11 @@ def report_data(result: RunResult) -> Any:
                 errored=len(errors),
             ),
             failures=list(groups.values()),
-            errors=[ErrorGroup(title=f"{vendor}: error", count=1) for vendor, _ in errors],
+            errors=[
+                ErrorGroup(title=f"{vendor.vendor}: errors", count=len(vendor.errors))
+                for vendor in result.vendors
+                if vendor.errors
+            ],
             warnings=WarningData(),
             baseline=baseline,
             filtered=0,
