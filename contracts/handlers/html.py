@@ -28,8 +28,10 @@ from contracts.results import Outcome, RunResult, VendorResult
 
 EMPTY_BODY = "<EMPTY>"
 FOLD_ABOVE = 3  # longer lists in the vendor section start folded
+FOLD_PASSED_CHECKS = 10  # more passing checks than this are folded when some fail
 CHECKS_CSS = (
     ".checks-summary{margin-top:var(--space-lg,24px)}.checks-table{table-layout:auto}"
+    ".checks-passed>summary{cursor:pointer;margin:var(--space-md,16px) 0}"
     ".checks-table .numeric{padding-right:var(--space-md,16px);white-space:nowrap}"
     ".checks-table td{padding:6px var(--space-md,16px);"
     "border-bottom:1px solid var(--color-border-subtle)}"
@@ -309,20 +311,39 @@ def _vendors_section(result: RunResult) -> str:
 
 
 def _checks_section(result: RunResult) -> str:
-    """Passed and failed judgments and their time per check, failing checks first."""
+    """Passed and failed judgments and their time per check, failing checks first; the
+    passing ones folded when a failing run has many (as Schemathesis folds passed rows)."""
+    counts = check_counts(result)
+    failing = [row for row in counts if row[3]]
+    passing = [row for row in counts if not row[3]]
+    parts = [
+        '<section class="checks-summary" id="checks" aria-labelledby="checks-h">',
+        f"<style>{CHECKS_CSS}</style>",
+        '<h2 class="rn-title" id="checks-h">Checks</h2>',
+    ]
+    if failing:
+        parts.append(_checks_table(failing))
+    if passing:
+        folded = failing and len(passing) > FOLD_PASSED_CHECKS
+        parts.append(
+            f'<details class="checks-passed"{"" if folded else " open"}>'
+            f"<summary>{len(passing)} passing</summary>{_checks_table(passing)}</details>"
+        )
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _checks_table(rows: list[tuple[str, str, int, int, float]]) -> str:
     esc = html.escape
-    checks = "".join(
+    body = "".join(
         f'<tr class="{"row-failed" if failed else "row-passed"}"><td><code>{esc(check)}</code></td>'
         f'<td>{esc(vendor)}</td><td class="numeric">{passed}</td>'
         f'<td class="numeric">{failed}</td><td class="numeric">{seconds:.2f}s</td></tr>'
-        for vendor, check, passed, failed, seconds in check_counts(result)
+        for vendor, check, passed, failed, seconds in rows
     )
     return (
-        '<section class="checks-summary" id="checks" aria-labelledby="checks-h">'
-        f"<style>{CHECKS_CSS}</style>"
-        '<h2 class="rn-title" id="checks-h">Checks</h2>'
         '<table class="ops-table checks-table"><thead><tr><th scope="col">Check</th>'
         '<th scope="col">Vendor</th><th scope="col" class="numeric">Passed</th>'
         '<th scope="col" class="numeric">Failed</th><th scope="col" class="numeric">Time</th>'
-        f"</tr></thead><tbody>{checks}</tbody></table></section>"
+        f"</tr></thead><tbody>{body}</tbody></table>"
     )
