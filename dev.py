@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".installed-from"
+CONSTRAINTS = ROOT / "constraints.txt"  # exact versions: the same generated cases everywhere
 
 
 def _run(*argv: str | Path) -> None:
@@ -32,12 +33,13 @@ def ensure_venv() -> None:
     """Create the virtual environment and install the project (editable, with dev extras)."""
     if not (BIN / "python").exists():
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    pinned = (ROOT / "pyproject.toml").read_bytes() + CONSTRAINTS.read_bytes()
+    wanted = hashlib.sha256(pinned).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
     # A current setuptools too: the packaging test builds a wheel offline with it.
     _run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip", "setuptools>=77")
-    _run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[dev]")
+    _run(BIN / "python", "-m", "pip", "install", "--quiet", "-c", CONSTRAINTS, "-e", ".[dev]")
     STAMP.write_text(wanted)
 
 

@@ -16,6 +16,7 @@ import json
 import logging
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, current_app, g, request
@@ -92,14 +93,16 @@ class Pipeline:
         g.vendor = vendor
         spec = self.specs[vendor.name]
         operation = self._operation(vendor, spec)
-        principal = self._identify(vendor, operation)
         # Reading and validating the request is the costly part: it runs outside any
         # transaction, so writers hold SQLite's lock only for the handler and the commit.
+        if vendor.parses_body_before_auth:
+            self._parse_json_body(vendor)
+        principal = self._identify(vendor, operation)
         raw = self._read_body(vendor, operation)
         g.spec_request = SpecRequest.of(spec.server_url, request, raw)
         problems = spec.request_problems(g.spec_request, g.json_body)
-        if vendor.reject_unknown_query:
-            problems += _unknown_query(operation.query_names)
+        if vendor.query_root is not None:
+            problems += _unknown_query(operation.query_names, vendor.query_root)
         if problems:
             g.problems = [str(p) for p in problems]
             raise vendor.errors.invalid_request(problems)
@@ -188,13 +191,22 @@ class Pipeline:
         if mimetype not in operation.body_media_types:
             raise vendor.errors.unsupported_media_type(request.content_type or "")
         if is_json_media_type(mimetype):
-            try:
-                g.json_body = parse_json(raw, self.config.max_json_depth)
-            except BodyError as exc:
-                raise vendor.errors.malformed_body(exc.detail, raw) from None
+            g.json_body = self._parse_json_body(vendor)
         elif mimetype == "application/x-www-form-urlencoded":
             g.json_body = request.form.to_dict()
         return raw
+
+    def _parse_json_body(self, vendor: Vendor) -> Any:
+        """The body parsed as JSON when it is sent as JSON (None when empty or not JSON); once
+        per request, as a vendor whose parser runs first may already have asked."""
+        if "parsed_json" not in g:
+            g.parsed_json, raw = None, request.get_data(cache=True)
+            if raw and is_json_media_type(request.mimetype):
+                try:
+                    g.parsed_json = parse_json(raw, self.config.max_json_depth)
+                except BodyError as exc:
+                    raise vendor.errors.malformed_body(exc.detail, raw) from None
+        return g.parsed_json
 
     def _use_transaction(self, vendor: Vendor, tx: Transaction) -> None:
         g.tx = tx
@@ -337,9 +349,9 @@ class Pipeline:
         }
 
 
-def _unknown_query(declared: frozenset[str]) -> list[Problem]:
-    bases = (key.split("[", 1)[0] for key in request.args)
-    names = tuple(dict.fromkeys(base for base in bases if base not in declared))
+def _unknown_query(declared: frozenset[str], root: Callable[[str], str | None]) -> list[Problem]:
+    roots = (root(key) for key in request.args)
+    names = tuple(dict.fromkeys(r for r in roots if r is not None and r not in declared))
     if not names:
         return []
     return [Problem("query", "", "unknown", f"unknown query parameters: {names}", names=names)]

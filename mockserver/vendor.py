@@ -98,7 +98,9 @@ class Vendor:
     - `fixture_schema`: JSON Schema every fixture file must satisfy (checked at load).
     - `sandbox_pattern`: regex of credentials that open their own fresh tenant.
     - `demo_credentials`: lines printed at start-up and shown by the admin API.
-    - `reject_unknown_query`: answer undeclared query parameters as `unknown` problems.
+    - `query_root(key)`: the field a raw query key fills as the vendor's query parser reads
+      it (`a[b]` -> `a`; None: the parser drops the key). When set, keys whose field the
+      operation does not declare are answered as `unknown` problems.
     - `quirks`: the real server's defects this package reproduces in `vendor` fidelity.
     - `secret_fields`: header, query and JSON/form field names (any depth, any case) whose
       values are credentials or issued secrets; the request journal keeps only a fingerprint
@@ -109,6 +111,8 @@ class Vendor:
       kinds or bad shape, so an import cannot leave a tenant its handlers cannot read.
     - `auth_before_routing`: path prefixes whose auth middleware runs before routing, so an
       unknown route or method there answers 401 to a caller without valid credentials.
+    - `parses_body_before_auth`: the vendor's body parser runs before its auth middleware, so
+      an unreadable body answers 400 even without valid credentials (and 401 only after).
     - `read_ledger(exchange)`: the balance an exchange shows and what it should have changed,
       so `mockserver proxy` can check consecutive answers add up (None: says nothing).
     - `summarize(store)`: a tenant's money for the dashboard (balances, accounts, ledgers).
@@ -129,11 +133,12 @@ class Vendor:
     sandbox_pattern: str
     demo_credentials: tuple[str, ...]
     content_type: str = "application/json"
-    reject_unknown_query: bool = False
+    query_root: Callable[[str], str | None] | None = None
     quirks: tuple[Quirk, ...] = ()
     secret_fields: frozenset[str] = frozenset()
     record_schema: Mapping[str, Any] = field(default_factory=dict)
     auth_before_routing: tuple[str, ...] = ()
+    parses_body_before_auth: bool = False
     real_hosts: tuple[str, ...] = ()
     read_ledger: Callable[[Exchange], LedgerReading | None] | None = None
     summarize: Callable[[TenantStore], TenantSummary] | None = None

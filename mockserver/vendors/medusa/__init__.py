@@ -12,6 +12,7 @@ from mockserver.fixtures import SCHEMA_FILE, read_yaml
 from mockserver.vendor import Vendor
 from mockserver.vendors.medusa.auth import authenticate
 from mockserver.vendors.medusa.errors import MedusaErrors
+from mockserver.vendors.medusa.qs import query_root
 from mockserver.vendors.medusa.quirks import QUIRKS
 from mockserver.vendors.medusa.routes import blueprint
 from mockserver.vendors.medusa.seed import seed
@@ -37,11 +38,12 @@ VENDOR = Vendor(
         "HTTP Basic user sk_test_demo, empty password (tenant medusa:demo)",
         "HTTP Basic user sk_test_<anything> opens a fresh sandbox tenant",
     ),
-    reject_unknown_query=True,
+    query_root=query_root,
     quirks=QUIRKS,
     secret_fields=frozenset({"password", "token"}),
     record_schema=read_yaml(Path(__file__).resolve().parent / "records.yaml"),
     auth_before_routing=("/admin/",),
+    parses_body_before_auth=True,  # Express' json() is app-wide, before the auth middleware
     read_ledger=read_ledger,
     summarize=summarize,
     real_hosts=("*.api.myxclade.com",),

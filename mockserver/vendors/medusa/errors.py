@@ -22,6 +22,7 @@ from werkzeug.datastructures import MultiDict
 from mockserver.errors import ApiError, Problem
 from mockserver.fidelity import reproduces
 from mockserver.openapi import load_spec
+from mockserver.vendors.medusa.qs import query_root
 from mockserver.vendors.medusa.quirks import (
     EXPRESS_404,
     ORDER_500,
@@ -144,8 +145,7 @@ def _message(problem: Problem) -> str:
 
 def _join(problems: list[Problem]) -> str:
     messages = list(dict.fromkeys(_message(p) for p in problems if p.kind != "unknown"))
-    # zod never names an empty key (`?=x`), though it still refuses the others.
-    unknown = [name for p in problems if p.kind == "unknown" for name in p.names if name]
+    unknown = [name for p in problems if p.kind == "unknown" for name in p.names]
     if unknown:
         sent = _sent_order(problems[0].location)
         unknown.sort(key=lambda name: sent.get(name, len(sent)))
@@ -159,9 +159,13 @@ def _sent_order(location: str) -> dict[str, int]:
     sent: Any = g.get("json_body") if location == "body" else request.args
     keys = list(sent.keys()) if hasattr(sent, "keys") else []
     order = {k: i for i, k in enumerate(keys)}
+    if location == "body":
+        return order
+    # A query key is reported by the field it fills (`a[b]` and `a.b` by `a`).
+    roots = {query_root(k): order[k] for k in reversed(keys)}
     # A nested key (`updated_at[foo]`) is reported by its inner name (`foo`).
     inner = {part: order[k] for k in reversed(keys) for part in _BRACKETS.findall(k)}
-    return inner | {k.split("[", 1)[0]: order[k] for k in reversed(keys)} | order
+    return inner | roots | order
 
 
 def _first_location(problems: list[Problem]) -> list[Problem]:

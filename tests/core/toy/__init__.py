@@ -122,7 +122,7 @@ VENDOR = Vendor(
     },
     sandbox_pattern=r"toy_test_\w+",
     demo_credentials=("X-Key: toy_demo",),
-    reject_unknown_query=True,
+    query_root=lambda key: key.split("[", 1)[0],
     secret_fields=frozenset({"x-key"}),
     record_schema=read_yaml(HERE / "records.yaml"),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -252,6 +253,46 @@ def test_unknown_query_key_refused_on_get_and_post(medusa, key):
     ):
         assert response.status_code == 400
         assert response.get_json() == invalid("Invalid request: Unrecognized fields: 'foo'")
+
+
+# Field names the real Medusa 2.21.1 gave these query keys (curl against the real server):
+# Express' qs parser, then Medusa's `parent.child` split.
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ("x[", "x"), ("x[y", "x"), ("a[]", "a"), ("a[b][c", "a"), ("x[y]]", "x"), ("a]", "a]"),
+        ("[x", "[x"), ("[x]", "x"), ("[", "["), ("]", "]"), ("[]", "0"), ("[3]", "3"),
+        ("[[x]]", "[x]"), ("[x][y]", "x"), ("[x]y", "x"), ("[x[y]", "[x[y]"), ("a.b", "a"),
+        (".a", ""), ("a.", "a"), ("[x.y]", "x"),
+    ],
+)  # fmt: skip
+def test_odd_query_keys_are_named_as_the_real_parser_names_them(medusa, key, raw, field):
+    response = medusa.get(f"{ACC}?{quote(raw, safe='')}=1", headers=key)
+    assert response.get_json() == invalid(f"Invalid request: Unrecognized fields: '{field}'")
+
+
+def test_keys_the_query_parser_drops_are_not_refused(medusa, key):
+    assert medusa.get(f"{ACC}?__proto__=1&=2", headers=key).status_code == 200
+
+
+def test_a_single_account_accepts_the_lists_query_and_ignores_it(medusa, key):
+    ignored = "limit=-1&offset=1.5&order=foo&q=&with_deleted=true&currency_code=eur&id=x"
+    response = medusa.get(f"{ACC}?{ignored}&created_at=abc&customer_id=nobody", headers=key)
+    assert response.status_code == 200
+    assert response.get_json()["store_credit_account"]["id"] == DEMO_ACCOUNT
+    typed = medusa.get(f"{ACC}?with_deleted=maybe", headers=key)
+    assert typed.get_json() == invalid(
+        "Invalid request: Expected type: 'boolean' for field 'with_deleted', got: 'maybe'"
+    )
+
+
+def test_an_unreadable_body_is_400_before_credentials_are_checked(medusa):
+    """Express parses JSON bodies app-wide, before Medusa's auth middleware."""
+    unreadable = medusa.post(ACCOUNTS, data="{bad", content_type="application/json")
+    assert unreadable.status_code == 400
+    assert unreadable.get_json()["type"] == "invalid_data"
+    not_json = medusa.post(ACCOUNTS, data="{bad", content_type="text/plain")
+    assert not_json.status_code == 401
 
 
 # -- credit / debit -------------------------------------------------------------------------
