@@ -17,7 +17,7 @@ import datetime
 from pathlib import Path
 from typing import Any
 
-from contracts.handlers.common import CUSTOM_CHECK, FileReport, failure_details
+from contracts.handlers.common import CUSTOM_CHECK, FileReport, failure_details, run_seconds
 from contracts.handlers.sections import checks_section, vendors_section
 from contracts.results import Outcome, RunResult, VendorResult
 
@@ -168,7 +168,7 @@ def report_data(result: RunResult) -> Any:
         reauth_count=0,
         reauth_broke=False,
         extraction_failures=[],
-        running_time=_seconds(result),
+        running_time=run_seconds(result),
         phase_spans=[],
         stop_reason=StopReason.COMPLETED,
         started=True,
@@ -247,9 +247,3 @@ def _severity() -> Any:
     from schemathesis.core.failures import Severity
 
     return Severity.MEDIUM
-
-
-def _seconds(result: RunResult) -> float:
-    if result.seconds is not None:
-        return result.seconds
-    return sum(v.seconds for v in result.vendors)

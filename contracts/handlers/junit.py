@@ -25,6 +25,7 @@ from contracts.handlers.common import (
     FileReport,
     check_counts,
     failure_details,
+    run_seconds,
 )
 from contracts.results import Outcome, RunResult, VendorResult
 
@@ -39,7 +40,7 @@ def render(result: RunResult) -> str:
         suites.append(suite)
     for name, count in totals.items():
         suites.set(name, str(count))
-    suites.set("time", f"{result.seconds or sum(v.seconds for v in result.vendors):.3f}")
+    suites.set("time", f"{run_seconds(result):.3f}")
     ET.indent(suites)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode")
 
