@@ -9,6 +9,12 @@ exactly as Schemathesis already does when there is one.
 
 The same transport counts every in-process call against the run's request budget
 (`contracts.budget`), the extra requests checks send included.
+
+Hypothesis 6.131+ mixes literals from the project's own imported modules ("local constants")
+into the data it draws. Which modules a process has imported depends on who started the run
+(the CLI, a pytest worker that ran other tests first, a process pool), so one seed gave
+different cases in different places: CI's score and failures could not be replayed from the
+CLI. The suite draws from the specs alone; the local constants are kept empty.
 """
 
 from __future__ import annotations
@@ -41,4 +47,18 @@ def install() -> None:
     patched = InProcessTransport()
     patched._copy_serializers_from(original)
     wsgi_transport.WSGI_TRANSPORT = patched
+    _without_local_constants()
     _installed = True
+
+
+def _without_local_constants() -> None:
+    from hypothesis.internal.conjecture import providers
+
+    none = providers.Constants(
+        integers=providers.SortedSet(),
+        floats=providers.SortedSet(key=providers.float_to_int),
+        bytes=providers.SortedSet(),
+        strings=providers.SortedSet(),
+    )
+    providers._get_local_constants = lambda: none
+    providers.CONSTANTS_CACHE.cache.clear()  # choices drawn with the old ones (as Hypothesis does)

@@ -49,14 +49,19 @@ def run_in_processes(
 
 def _vendor_process(settings: Settings, name: str, report: ProgressCallback) -> VendorResult:
     """Run one vendor in `python -m contracts.worker`, relaying its progress."""
+    # Pickled before the child exists: settings that cannot be pickled fail here, instead of
+    # leaving a child that waits for its input while we wait for it to exit.
+    payload = pickle.dumps((settings, name))
     child = subprocess.Popen(
         [sys.executable, "-m", "contracts.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
     )
     assert child.stdin is not None and child.stdout is not None
     outcome = None
     try:
-        pickle.dump((settings, name), child.stdin)
-        child.stdin.close()
+        try:
+            child.stdin.write(payload)
+        finally:
+            child.stdin.close()  # also when the child died early: it must see end of input
         while (message := receive(child.stdout)) is not None:
             kind, value = message
             if kind == "progress":

@@ -21,13 +21,17 @@ def reads_see_writes(sc: ScenarioContext) -> None:
     written = text.sample(random.Random(f"{sc.profile.name}:{handle}"))
     for edit in ledger.text_edits(handle, written):
         operation = edit.request.operation
-        sc.api.send(edit.read)
+        if edit.read is not None:
+            sc.api.send(edit.read)
         answer = sc.api.send(edit.request)
         if not 200 <= answer.status < 300:
             message = (
                 f"a valid write of the text {written!r} answered {answer.status}, expected 2xx"
             )
             sc.failed(CHECK, operation, message, answer)
+            continue
+        if edit.read is None or edit.shown is None:
+            sc.passed(CHECK, operation)
             continue
         read = sc.api.send(edit.read)
         shown = edit.shown(read.json) if read.status == 200 else None

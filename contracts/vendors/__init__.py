@@ -82,11 +82,12 @@ class BusinessRule:
 
 @dataclass(frozen=True)
 class TextEdit:
-    """A write of free text, the read that shows it afterwards and where in that read."""
+    """A write of free text, the read that shows it afterwards and where in that read (None
+    where no read shows the text: the write must still be accepted)."""
 
     request: Request
-    read: Request
-    shown: Callable[[Any], Any]
+    read: Request | None = None
+    shown: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)

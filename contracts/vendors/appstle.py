@@ -228,7 +228,9 @@ class AppstleLedger(Undeletable):
         ]
 
     def text_edits(self, handle: str, text: str) -> list[TextEdit]:
-        return []  # notes go to transactions, which no endpoint shows
+        # Notes go to transactions, which no endpoint shows: the write must be accepted.
+        note = {"customerId": _customer(handle), "points": 1, "note": text}
+        return [TextEdit(Request("POST", f"{EXTERNAL}/add-points", note))]
 
     def paging(self) -> Paging | None:
         return None  # no paged list

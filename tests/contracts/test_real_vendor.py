@@ -18,8 +18,8 @@ import pytest
 from contracts.config import Settings
 from contracts.results import EXIT_BUDGET, EXIT_OK, EXIT_UNUSABLE
 from contracts.runner import run
-from tests.mutation.bugs import by_name
 from tests.forwarder import forwarding_app, serving
+from tests.mutation.bugs import by_name
 
 KNOWN = str(Path(__file__).resolve().parents[2] / "contracts" / "known" / "medusa-2.21.1.yaml")
 pytestmark = pytest.mark.real_medusa

@@ -323,3 +323,28 @@ def test_summary_and_html(tmp_path: Path):
     assert "balance moved by 2" in (tmp_path / "r.html").read_text()
     assert not result.ok and result.failed_checks == {"ledger_arithmetic"}
     json.dumps(result.failed_checks, default=list)
+
+
+def test_settings_that_cannot_be_pickled_fail_instead_of_hanging():
+    """The worker process reads pickled settings from stdin; a pickling error used to leave
+    it waiting for input while the parent waited for it to exit."""
+    import pickle
+    import threading
+
+    from contracts.config import Settings
+    from contracts.processes import _vendor_process
+
+    unpicklable = Settings(vendors=("appstle",), credentials={"APPSTLE_API_KEY": lambda: "x"})
+    raised: list[BaseException] = []
+
+    def attempt() -> None:
+        try:
+            _vendor_process(unpicklable, "appstle", lambda step: None)
+        except Exception as exc:  # noqa: BLE001 - what it raises is asserted below
+            raised.append(exc)
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "the run hangs on settings it cannot pickle"
+    assert raised and isinstance(raised[0], (pickle.PicklingError, AttributeError, TypeError))

@@ -94,9 +94,24 @@ def test_invalid_fault_rule_is_refused(toy: Any) -> None:
 
 def test_admin_token(make_app: Any) -> None:
     client = make_app(vendors=[VENDOR], admin_token="s3cret").test_client()
-    assert client.get("/__admin/health").status_code == 401
-    assert client.get("/__admin/health", headers={"X-Admin-Token": "s3cret"}).status_code == 200
+    assert client.get("/__admin/tenants").status_code == 401
+    assert client.get("/__admin/tenants", headers={"X-Admin-Token": "s3cret"}).status_code == 200
     assert client.get("/toy/items", headers=KEY).status_code == 200  # vendor API unaffected
+
+
+def test_health_is_open_but_its_details_need_the_admin_token(make_app: Any) -> None:
+    """Health checks, `mockserver wait` and the suite's probe send no token."""
+    client = make_app(vendors=[VENDOR], admin_token="s3cret").test_client()
+    public = client.get("/__admin/health")
+    assert public.status_code == 200
+    assert public.get_json() == {
+        "status": "ok",
+        "fidelity": "vendor",
+        "vendors": {"toy": {"quirks": []}},
+    }
+    full = client.get("/__admin/health", headers={"X-Admin-Token": "s3cret"}).get_json()
+    assert full["vendors"]["toy"]["demo_credentials"] == ["X-Key: toy_demo"]
+    assert "tenants" in full and "state" in full
 
 
 def test_import_rejects_a_malformed_dump_and_changes_nothing(toy: Any) -> None:

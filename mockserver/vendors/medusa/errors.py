@@ -48,6 +48,11 @@ _REAL_500_QUIRKS = {"limit": PAGING_500, "offset": PAGING_500, "order": ORDER_50
 _JS_TYPE_NAMES = {"object": "record", "integer": "number"}
 _LOCATION_ORDER = ("body", "query", "path", "header", "cookie")
 _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
+_PG_GROUPS = re.compile(r"\([^(]*\)")
+# What JavaScript's String.prototype.trim() removes (Python's strip() differs at the edges).
+_JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(
+    map(chr, range(0x2000, 0x200B))
+)
 _ENUM_OPTIONS = re.compile(r"is not one of (\[.*\])$", re.DOTALL)
 
 
@@ -56,6 +61,21 @@ def error(status: int, type_: str, message: str, code: str | None = None) -> Api
     if code is not None:
         body["code"] = code
     return ApiError(status, body)
+
+
+def duplicate_account(customer_id: str, currency_code: str) -> ApiError:
+    """Medusa words a unique-key violation from PostgreSQL's detail line, parsed with a regex
+    (`dbErrorMapper` in @medusajs/utils): values holding `(`, `)` or `,` come out cut or
+    shifted (a missing one as `undefined`), and `t`/`f` as `true`/`false`, exactly as there."""
+    detail = f"Key (customer_id, currency_code)=({customer_id}, {currency_code}) already exists."
+    keys, values = (
+        [part.strip(_JS_WHITESPACE) for part in group[1:-1].split(",")]
+        for group in _PG_GROUPS.findall(detail)[:2]
+    )
+    shown = [{"t": "true", "f": "false"}.get(value, value) for value in values]
+    shown += ["undefined"] * (len(keys) - len(shown))
+    pairs = ", ".join(f"{key}: {value}" for key, value in zip(keys, shown, strict=False))
+    return invalid_data(f"Store credit account with {pairs}, already exists.")
 
 
 def invalid_data(message: str) -> ApiError:

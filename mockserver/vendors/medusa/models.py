@@ -21,7 +21,12 @@ from decimal import Decimal
 from typing import Any
 
 from mockserver.store import TenantStore
-from mockserver.vendors.medusa.errors import invalid_data, js_string, not_found
+from mockserver.vendors.medusa.errors import (
+    duplicate_account,
+    invalid_data,
+    js_string,
+    not_found,
+)
 
 ACCOUNT = "account"
 CUSTOMER = "customer"
@@ -174,10 +179,7 @@ class Ledger:
         if customer_id is not None and self.store.get(
             CUSTOMER_ACCOUNT, _customer_key(customer_id, currency_code)
         ):
-            raise invalid_data(
-                f"Store credit account with customer_id: {customer_id}, "
-                f"currency_code: {currency_code}, already exists."
-            )
+            raise duplicate_account(customer_id, currency_code)
         stamp = iso(now)
         record = {
             "id": "sc_acc_" + new_ulid(self.store, now),

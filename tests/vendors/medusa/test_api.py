@@ -58,6 +58,25 @@ def test_duplicate_customer_currency_is_400_but_case_differs(medusa, sandbox):
     assert "customer" not in upper  # unknown customer: accepted, nothing to embed
 
 
+# What the real Medusa 2.21.1 answered (curl): it parses PostgreSQL's detail line with a regex.
+@pytest.mark.parametrize(
+    ("customer_id", "currency_code", "shown"),
+    [
+        ("x,y", "usd", "customer_id: x, currency_code: y"),
+        ("c)d", "a(b", "customer_id: c, currency_code: undefined"),
+        ("f", " t ", "customer_id: false, currency_code: true"),
+        ("c", "e)u", "customer_id: c, currency_code: e)u"),
+    ],
+)
+def test_duplicate_message_is_cut_where_medusas_parser_cuts_it(
+    medusa, sandbox, customer_id, currency_code, shown
+):
+    body = {"currency_code": currency_code, "customer_id": customer_id}
+    create(medusa, sandbox, **body)
+    again = medusa.post(ACCOUNTS, json=body, headers=sandbox)
+    assert again.get_json() == invalid(f"Store credit account with {shown}, already exists.")
+
+
 def test_create_with_fields_and_metadata(medusa, sandbox):
     response = medusa.post(
         f"{ACCOUNTS}?fields=id,balance",
