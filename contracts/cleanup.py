@@ -6,6 +6,8 @@ opened stays; the report lists those ids (per vendor) so nobody has to guess wha
 
 from __future__ import annotations
 
+from collections import Counter
+
 from contracts.budget import RequestBudgetExceeded
 from contracts.results import VendorResult
 from contracts.vendors import Api, VendorProfile
@@ -17,20 +19,32 @@ def clean_up(
     """Delete each created object (when `remove`); the ones still there go to `left_behind`."""
     handles = list(dict.fromkeys(created))
     removed = 0
+    kept: Counter[str] = Counter()  # why each one stayed
     for handle in handles:
         request = profile.ledger.cleanup(handle) if remove else None
-        if request is not None:
+        if request is None:
+            kept["--no-cleanup" if not remove else "the API has no delete for them"] += 1
+        else:
             try:
-                answer = api.send(request)
+                status = api.send(request).status
             except RequestBudgetExceeded:
                 result.budget_exhausted = True
-                answer = None
-            if answer is not None and (answer.status < 300 or answer.status == 404):
+                status = None
+            if status is not None and (status < 300 or status == 404):
                 removed += 1
                 continue
+            refusal = f"the delete was refused: {status}"
+            kept["request budget spent" if status is None else refusal] += 1
         result.left_behind.append(f"{profile.ledger.read(handle).method} {_path(profile, handle)}")
     if handles:
-        result.notes.append(f"cleanup: removed {removed} of {len(handles)} created objects")
+        result.notes.append(cleanup_note(removed, kept))
+
+
+def cleanup_note(removed: int, kept: Counter[str]) -> str:
+    """What cleanup did, read as information: `cleanup: 22 test records removed; 36 kept
+    (the API has no delete for them)`."""
+    why = "; ".join(f"{count} kept ({reason})" for reason, count in kept.items())
+    return f"cleanup: {removed} test record(s) removed" + (f"; {why}" if why else "")
 
 
 def _path(profile: VendorProfile, handle: str) -> str:

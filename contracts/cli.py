@@ -9,183 +9,217 @@ known-deviations file of what failed.
 
 from __future__ import annotations
 
-import argparse
+import functools
 import importlib.util
 import sys
+from collections.abc import Callable
+from typing import Any
 
-from contracts.config import PHASES, TARGETS, ConfigError, load
+import click
+
+from contracts.config import PHASES, TARGETS, VENDORS, ConfigError, load
 from contracts.diff import cli as diff_cli
 from contracts.results import EXIT_OK, EXIT_UNUSABLE
+from mockserver.commandline import (
+    DISTRIBUTION,
+    CommaSeparated,
+    NameList,
+    command_settings,
+    fail,
+    flatten,
+    option,
+    run,
+)
 
 MISSING_EXTRA = (
     "contracts: the contract suite needs Schemathesis, which a plain install leaves out: "
     "pip install 'credit-contracts[contracts]'"
 )
-EPILOG = """\
-credentials (flags or environment; `_2` names are the second identity for isolation checks):
-  APPSTLE_API_KEY, MEDUSA_SECRET_KEY or MEDUSA_JWT or MEDUSA_EMAIL + MEDUSA_PASSWORD,
-  SPREE_CLIENT_ID + SPREE_CLIENT_SECRET. Against the mock, demo credentials are the default;
-  against a vendor they must be given.
-settings also come from CONTRACTS_<NAME> variables and [tool.contracts] in pyproject.toml.
+EPILOG = """\b
+Credentials (flags or environment; `_2` names are the second identity for isolation checks):
+APPSTLE_API_KEY, MEDUSA_SECRET_KEY or MEDUSA_JWT or MEDUSA_EMAIL + MEDUSA_PASSWORD,
+SPREE_CLIENT_ID + SPREE_CLIENT_SECRET. Against the mock, demo credentials are the default;
+against a vendor they must be given.
+Settings: flags > CONTRACTS_<NAME> variables > [tool.contracts] in pyproject.toml > defaults.
 """
+SETTINGS = command_settings("CONTRACTS")
+# Names the settings (contracts.config) know the same variables by, where they differ.
+SETTING_NAMES = {"vendor": "vendors", "report": "reports", "cred": "credentials"}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="contracts", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    for name, text in (
-        ("run", "run the contract suite"),
-        ("baseline", "run the suite and print a known-deviations file of what failed"),
-    ):
-        _run_options(
-            commands.add_parser(
-                name, help=text, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
-            )
-        )
-    diff_cli.add_parser(commands)
-    return parser
+def _check_names() -> list[str]:
+    from contracts.checks import check_names
+
+    return check_names()
 
 
-def _run_options(run: argparse.ArgumentParser) -> None:
-    run.add_argument("--vendor", dest="vendors", help="appstle, medusa, spree or all (comma list)")
-    run.add_argument("--base-url", help="test a running server instead of the in-process mock")
-    run.add_argument(
-        "--target",
-        choices=TARGETS,
-        help="what answers at --base-url: our mock, a vendor, or auto (probe /__admin/health)",
-    )
-    run.add_argument(
-        "--known",
-        action="append",
-        metavar="FILE",
-        help="known vendor deviations (YAML, repeatable): expected, reported, not failed",
-    )
-    run.add_argument("--max-examples", type=int, help="generated cases per operation and phase")
-    run.add_argument("--seed", type=int, help="make data generation reproducible")
-    run.add_argument("--workers", type=int, help="concurrent Schemathesis workers (threads)")
-    run.add_argument(
-        "--processes",
-        type=int,
-        help="vendors tested at once, one process each (default: one per CPU core)",
-    )
-    run.add_argument(
-        "--report", dest="reports", action="append", help="junit:PATH or html:PATH (repeatable)"
-    )
-    run.add_argument("--max-requests", type=int, help="stop after this many requests (staging)")
-    run.add_argument("--rate-limit", help="requests per second, e.g. 5 or 5/s (staging)")
-    run.add_argument(
-        "--read-only", action="store_const", const=True, help="skip state-changing operations"
-    )
-    run.add_argument(
-        "--no-cleanup",
-        dest="cleanup",
-        action="store_const",
-        const=False,
-        help="keep what the run created",
-    )
-    run.add_argument(
-        "--no-scenarios",
-        dest="scenarios",
-        action="store_const",
-        const=False,
-        help="only Schemathesis' generated cases, no ledger/idempotency/isolation sequences",
-    )
-    run.add_argument("--phases", help=f"comma list of {','.join(PHASES)}")
-    run.add_argument(
-        "--exclude-check",
-        dest="exclude_checks",
-        action="append",
-        help="skip a check by name (Schemathesis' and the scenarios' alike)",
-    )
-    run.add_argument(
-        "--include-check",
-        dest="include_checks",
-        action="append",
-        help="run only the named checks (repeatable)",
-    )
-    run.add_argument(
-        "--hostile-values",
-        action="store_const",
-        const=True,
-        help="against a vendor, also send extreme amounts, NUL and control characters",
-    )
-    run.add_argument(
-        "--distinct-tenants",
-        action="store_const",
-        const=True,
-        help="the `_2` credentials belong to another tenant: run tenant isolation on a vendor",
-    )
-    run.add_argument("--include-path", help="only operations whose path matches this regex")
-    run.add_argument("--request-timeout", type=float, help="seconds per request")
-    run.add_argument(
-        "--no-shrink", action="store_const", const=True, help="report failures unminimised (faster)"
-    )
-    run.add_argument(
-        "--quiet", dest="progress", action="store_const", const=False, help="no live progress"
-    )
-    run.add_argument(
-        "--cred",
-        dest="credentials",
-        action="append",
-        metavar="NAME=VALUE",
-        help="a credential, e.g. --cred APPSTLE_API_KEY=apst_... (overrides the environment)",
-    )
+CHECK_NAMES = NameList(_check_names)
 
 
-def _flags(args: argparse.Namespace) -> dict:
-    flags = {k: v for k, v in vars(args).items() if k != "command"}
-    if flags.get("reports"):
-        flags["reports"] = tuple(flags["reports"])
-    for name in ("exclude_checks", "include_checks", "known"):
-        if flags.get(name):
-            flags[name] = tuple(flags[name])
+@click.group(context_settings=SETTINGS)
+@click.version_option(package_name=DISTRIBUTION, prog_name="contracts")
+def cli() -> None:
+    """Fuzz an implementation of the vendor APIs and say whether it conforms."""
+
+
+def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of `run` and `baseline`. A flag left out is None, so the environment and
+    pyproject.toml still apply (`contracts.config.load`)."""
+    flag = functools.partial(option, is_flag=True, default=None)
+    repeatable = functools.partial(option, multiple=True, type=CommaSeparated())
+    decorators = [
+        option(
+            "--vendor",
+            type=NameList((*VENDORS, "all")),
+            metavar="NAME[,NAME]",
+            help=f"{', '.join(VENDORS)} or all (comma list)",
+        ),
+        option("--base-url", help="test a running server instead of the in-process mock"),
+        option(
+            "--target",
+            type=click.Choice(TARGETS),
+            help="what answers at --base-url: our mock, a vendor, or auto (probe /__admin/health)",
+        ),
+        repeatable(
+            "--known",
+            metavar="FILE",
+            help="known vendor deviations (YAML, repeatable): expected, reported, not failed",
+        ),
+        option("--max-examples", type=click.IntRange(min=1), help="cases per operation/phase"),
+        option("--seed", type=int, help="make data generation reproducible"),
+        option("--workers", type=click.IntRange(min=1), help="concurrent Schemathesis workers"),
+        option(
+            "--processes",
+            type=click.IntRange(min=1),
+            help="vendors tested at once, one process each (default: one per CPU core)",
+        ),
+        repeatable(
+            "--report",
+            metavar="KIND:PATH",
+            help="junit:PATH or html:PATH (repeatable)",
+        ),
+        option("--max-requests", type=click.IntRange(min=1), help="stop after this many (staging)"),
+        option("--rate-limit", help="requests per second, e.g. 5 or 5/s (staging)"),
+        flag("--read-only", help="skip state-changing operations"),
+        flag("--no-cleanup", help="keep what the run created"),
+        flag("--no-scenarios", help="only Schemathesis' cases, no ledger/idempotency sequences"),
+        option("--phases", type=NameList(PHASES), metavar="PHASE[,PHASE]", help=", ".join(PHASES)),
+        option(
+            "--exclude-check",
+            "exclude_checks",
+            type=CHECK_NAMES,
+            multiple=True,
+            metavar="CHECK[,CHECK]",
+            help="skip a check by name (Schemathesis' and the scenarios' alike)",
+        ),
+        option(
+            "--include-check",
+            "include_checks",
+            type=CHECK_NAMES,
+            multiple=True,
+            metavar="CHECK[,CHECK]",
+            help="run only the named checks (repeatable)",
+        ),
+        flag("--hostile-values", help="against a vendor, also send extreme amounts, NUL bytes"),
+        flag(
+            "--distinct-tenants",
+            help="the `_2` credentials belong to another tenant: isolation checks on a vendor",
+        ),
+        option("--include-path", help="only operations whose path matches this regex"),
+        option("--request-timeout", type=click.FloatRange(min=0, min_open=True), help="seconds"),
+        flag("--no-shrink", help="report failures unminimised (faster)"),
+        flag("--quiet", "-q", help="no live progress: one summary line per vendor, and failures"),
+        repeatable(
+            "--cred",
+            metavar="NAME=VALUE",
+            help="a credential, e.g. --cred APPSTLE_API_KEY=apst_... (overrides the environment)",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+@cli.command("run", context_settings=SETTINGS, epilog=EPILOG)
+@run_options
+def run_command(**options: Any) -> int:
+    """Run the contract suite."""
+    return _run(options, baseline=False)
+
+
+@cli.command("baseline", context_settings=SETTINGS, epilog=EPILOG)
+@run_options
+def baseline_command(**options: Any) -> int:
+    """Run the suite and print a known-deviations file of what failed."""
+    return _run(options, baseline=True)
+
+
+cli.add_command(diff_cli.diff)
+
+
+def _flags(options: dict[str, Any]) -> dict[str, Any]:
+    """click's values as the settings' fields; None (and an unused repeatable) = not given."""
+    flags: dict[str, Any] = {}
+    for name, value in options.items():
+        if value is None or value == ():
+            continue
+        if name in ("no_cleanup", "no_scenarios", "quiet"):
+            field = {"no_cleanup": "cleanup", "no_scenarios": "scenarios"}.get(name, "progress")
+            flags[field] = not value
+        elif name in ("exclude_checks", "include_checks"):
+            flags[name] = flatten(value)
+        else:
+            flags[SETTING_NAMES.get(name, name)] = value
     creds = {}
-    for item in flags.get("credentials") or []:
+    for item in flags.get("credentials", ()):
         name, sep, value = item.partition("=")
         if not sep:
-            raise ConfigError(f"--cred {item!r} must be NAME=VALUE")
+            raise click.BadParameter(f"{item!r} must be NAME=VALUE", param_hint="'--cred'")
         creds[name] = value
     flags["credentials"] = creds
     return flags
 
 
-def main(argv: list[str] | None = None) -> int:
-    if importlib.util.find_spec("schemathesis") is None:
-        print(MISSING_EXTRA, file=sys.stderr)
-        return 2
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command == "diff":
-        return diff_cli.main(args)
+def _run(options: dict[str, Any], baseline: bool) -> int:
     try:
-        settings = load(_flags(args))
+        settings = load(_flags(options))
     except ConfigError as exc:
-        parser.error(str(exc))
+        raise click.UsageError(str(exc)) from None
     from contracts.handlers import file_reports
     from contracts.handlers.console import LiveView, Summary
-    from contracts.runner import run
+    from contracts.runner import run as run_contracts
 
-    handlers = [LiveView(sys.stderr)] if settings.progress else []
-    if args.command == "run":
-        handlers += [Summary(sys.stdout), *file_reports(settings.reports)]
+    handlers: list[Any] = [LiveView(sys.stderr)] if settings.progress else []
+    if not baseline:
+        handlers += [Summary(sys.stdout, brief=not settings.progress)]
+        handlers += file_reports(settings.reports)
     try:
-        result = run(settings, progress=lambda step: [h.on_progress(step) for h in handlers])
+        result = run_contracts(
+            settings, progress=lambda step: [h.on_progress(step) for h in handlers]
+        )
     except (FileNotFoundError, ConfigError) as exc:
-        print(f"contracts: {exc}", file=sys.stderr)
+        fail(f"contracts: {exc}")
         return EXIT_UNUSABLE
     for handler in handlers:
         handler.on_finish(result)
-    for report in settings.reports if args.command == "run" else ():
-        print(f"report written: {report.partition(':')[2]}")
+    for report in settings.reports if not baseline else ():
+        click.echo(f"report written: {report.partition(':')[2]}")
     for vendor in result.vendors:
         if vendor.preflight:
-            print(f"contracts: {vendor.preflight}", file=sys.stderr)
-    if args.command == "baseline":
-        from contracts.known import baseline
+            fail(f"contracts: {vendor.preflight}")
+    if baseline:
+        from contracts.known import baseline as known_file
 
-        sys.stdout.write(baseline(result))
+        sys.stdout.write(known_file(result))
         return EXIT_UNUSABLE if result.exit_code == EXIT_UNUSABLE else EXIT_OK
     return result.exit_code
+
+
+def main(argv: list[str] | None = None) -> int:
+    if importlib.util.find_spec("schemathesis") is None:
+        fail(MISSING_EXTRA)
+        return 2
+    return run(cli, argv, "contracts")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask, Response, g
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from mockserver import admin, dashboard
+from mockserver import accesslog, admin, dashboard
 from mockserver.bodies import SizedBodies
 from mockserver.config import MockConfig
 from mockserver.errors import ApiError
@@ -58,6 +58,7 @@ def create_app(config: MockConfig | None = None, vendors: list[Vendor] | None = 
         app.register_blueprint(vendor.blueprint)
     app.register_blueprint(admin.blueprint)
     app.register_blueprint(dashboard.blueprint)
+    accesslog.install(app)  # first: its clock spans every other hook
     if config.replay_dir:
         app.before_request(replay_hook(Replay(config.replay_dir)))
     app.before_request(pipeline.before)

@@ -195,11 +195,14 @@ class _SchemaCompiler:
     def _format(self, name: str) -> list[dict[str, Any]]:
         if name in _INTEGER_RANGES:
             low, high = _INTEGER_RANGES[name]
-            return [{"anyOf": [{"not": {"type": "integer"}}, {"minimum": low, "maximum": high}]}]
+            # The range first: fastjsonschema tries `anyOf` branches in order, and a value in
+            # range passes there without the two exceptions a failing `not` branch costs.
+            return [{"anyOf": [{"minimum": low, "maximum": high}, {"not": {"type": "integer"}}]}]
         if name in _ALWAYS_TRUE_FORMATS:
             return []
-        checker = self.format_checker
-        return [{"format": self._register(name, lambda s: checker.conforms(s, name))}]
+        if name not in self.format_checker.checkers:
+            return []  # jsonschema's FormatChecker passes a format it does not know
+        return [{"format": self._register(name, _format_check(self.format_checker, name))}]
 
     def _register(self, key: str, check: Callable[[str], bool]) -> str:
         """fastjsonschema calls a custom format for strings only, like both checks it
@@ -210,6 +213,20 @@ class _SchemaCompiler:
             name = self._format_names[key] = f"oas_{len(self._format_names)}"
             self.formats[name] = check
         return name
+
+
+def _format_check(checker: Any, name: str) -> Callable[[str], bool]:
+    """`checker.conforms(value, name)` without its per-call lookups and its FormatError:
+    the format's function, with the exceptions jsonschema counts as "does not conform"."""
+    func, raises = checker.checkers[name]
+
+    def conforms(value: str) -> bool:
+        try:
+            return bool(func(value))
+        except raises:
+            return False
+
+    return conforms
 
 
 def _searcher(pattern: str) -> Callable[[str], bool]:

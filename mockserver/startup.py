@@ -4,7 +4,6 @@ silently ignored option."""
 
 from __future__ import annotations
 
-import argparse
 import errno
 import ipaddress
 import os
@@ -29,20 +28,6 @@ class UsageError(Exception):
 
     def __init__(self, flag: str, message: str) -> None:
         super().__init__(f"{flag} {message}")
-
-
-def port_number(text: str) -> int:
-    """argparse type: a TCP port (0 lets the system choose a free one)."""
-    if not text.isdigit() or int(text) > 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535)")
-    return int(text)
-
-
-def positive_int(text: str) -> int:
-    """argparse type: a count of at least 1."""
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
-    return int(text)
 
 
 def sandbox_patterns(items: Iterable[str], vendors: Iterable[Vendor]) -> dict[str, str]:

@@ -12,6 +12,7 @@ processes are serialised and no update is lost; WAL mode keeps readers unblocked
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import tempfile
@@ -81,6 +82,7 @@ def _add_missing_columns(conn: sqlite3.Connection) -> None:
 
 
 GLOBAL_TENANT = ""
+log = logging.getLogger("mockserver")
 
 
 class TenantStore:
@@ -329,6 +331,62 @@ class WriteLock:
         self._fd = None
 
 
+class Checkpointer:
+    """Copies the WAL back into the database file in a thread of its own, never under the
+    write lock.
+
+    SQLite's automatic checkpoint runs inside the COMMIT that crosses its threshold, fsyncs
+    the file, and so held our write lock (every other writer) for 20-38 ms about once every
+    hundred writes: most of a write's p99. A PASSIVE checkpoint here takes no writer lock
+    and waits for no reader; committed transactions are in the WAL already (WAL with
+    synchronous=NORMAL survives a process crash), so when it runs changes no durability.
+    """
+
+    EVERY = 100  # commits of this process between checkpoints (~600 WAL pages)
+
+    def __init__(self, db_path: str) -> None:
+        self.path = db_path
+        self._wanted = threading.Event()
+        self._stop = False
+        self._thread: threading.Thread | None = None
+        self._pid = -1
+        self._commits = 0
+
+    def committed(self) -> None:
+        """Count a commit; every `EVERY` of them, wake the thread (started in this process
+        on first need: a forked worker does not inherit its parent's)."""
+        self._commits += 1
+        if self._commits % self.EVERY:
+            return
+        if self._thread is None or self._pid != os.getpid():
+            self._pid, self._stop = os.getpid(), False
+            self._thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
+            self._thread.start()
+        self._wanted.set()
+
+    def _run(self) -> None:
+        conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        try:
+            while True:
+                self._wanted.wait()
+                self._wanted.clear()
+                if self._stop:
+                    return
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error:
+                    log.exception("WAL checkpoint failed; the next one will retry")
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        if self._thread is not None and self._pid == os.getpid():
+            self._stop = True
+            self._wanted.set()
+            self._thread.join(timeout=10)
+        self._thread = None
+
+
 def _remove_database(path: str, creator_pid: int) -> None:
     """Delete a temporary database and its companions, in the process that created it only:
     a forked worker inherits the finalizer but must not delete state its siblings still use."""
@@ -361,6 +419,7 @@ class Store:
         self._lock = threading.Lock()
         self._pid = os.getpid()
         self._write_lock = WriteLock(self.path)
+        self._checkpointer = Checkpointer(self.path)
         conn = self._connection()
         conn.execute("PRAGMA journal_mode=WAL")
         conn.executescript(SCHEMA)
@@ -387,6 +446,7 @@ class Store:
             )
             conn.execute("PRAGMA busy_timeout = 60000")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA wal_autocheckpoint = 0")  # the Checkpointer's job
             self._local.conn = conn
             with self._lock:
                 self._all_conns.append(conn)
@@ -415,6 +475,8 @@ class Store:
         try:
             if tx.conn.in_transaction:
                 tx.conn.execute("COMMIT" if commit else "ROLLBACK")
+            if commit and not tx.read_only:
+                self._checkpointer.committed()  # under the write lock: one thread counts
         finally:
             if not tx.read_only:
                 self._write_lock.release()
@@ -436,6 +498,7 @@ class Store:
                 conn.close()
             self._all_conns.clear()
         self._local = threading.local()
+        self._checkpointer.close()
         self._write_lock.close()
         if self._remove_files is not None:
             self._remove_files()

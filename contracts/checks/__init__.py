@@ -41,4 +41,14 @@ SCENARIOS: tuple[Scenario, ...] = (
     paging.pages_agree,
 )
 
-__all__ = ["RESPONSE_CHECKS", "SCENARIOS", "envelope", "ledger"]
+
+def check_names() -> list[str]:
+    """Every check a run can include or exclude by name: Schemathesis' own (its OpenAPI
+    checks register on import), ours, and the scenarios."""
+    import schemathesis.specs.openapi.checks  # noqa: F401  (registers Schemathesis' checks)
+    from schemathesis.checks import CHECKS
+
+    return sorted({*CHECKS.get_all_names(), *(s.__name__ for s in SCENARIOS)})
+
+
+__all__ = ["RESPONSE_CHECKS", "SCENARIOS", "check_names", "envelope", "ledger"]

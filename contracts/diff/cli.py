@@ -5,56 +5,67 @@ Exit status 0 only when every difference is listed as intended; 1 otherwise; 2 o
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
-from contracts.config import PHASES
+import click
+
+from contracts.config import PHASES, VENDORS
+from mockserver.commandline import CommaSeparated, NameList, command_settings, option
 
 
-def add_parser(commands: Any) -> None:
-    diff = commands.add_parser(
-        "diff",
-        help="send the same generated requests to two targets and report every difference",
-        description="Send the same generated request sequences (Schemathesis cases and the "
-        "suite's scenarios, one seed) to a base target (the real vendor) and another (the "
-        "mock), and report every difference not listed as intended.",
-    )
-    diff.add_argument("--vendor", required=True, help="appstle, medusa or spree")
-    diff.add_argument("--base-url", required=True, help="the base target, e.g. the real vendor")
-    diff.add_argument(
-        "--against",
-        default="mock",
-        help="`mock` (a fresh in-process mock, vendor fidelity; default) or a base URL",
-    )
-    diff.add_argument("--seed", type=int, default=1, help="data generation seed (default 1)")
-    diff.add_argument("--max-examples", type=int, default=25, help="cases per operation/phase")
-    diff.add_argument("--phases", help=f"comma list of {','.join(PHASES)} (default: all)")
-    diff.add_argument("--no-scenarios", action="store_true", help="only Schemathesis' cases")
-    diff.add_argument("--max-requests", type=int, help="stop after this many mirrored requests")
-    diff.add_argument(
-        "--known", type=Path, help="YAML of intended differences (default: the bundled one)"
-    )
-    diff.add_argument(
-        "--report", dest="reports", action="append", default=[], help="json:PATH or junit:PATH"
-    )
-    diff.add_argument(
-        "--cred",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="base target credential (default: the vendor's environment variables)",
-    )
-    diff.add_argument(
-        "--against-cred",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="credential for the other target (default: the mock's demo credentials)",
-    )
-    diff.add_argument("--quiet", action="store_true", help="no progress lines")
+@click.command("diff", context_settings=command_settings("CONTRACTS_DIFF"))
+@option("--vendor", type=click.Choice(VENDORS), required=True, help="whose API both serve")
+@option("--base-url", required=True, help="the base target, e.g. the real vendor")
+@option(
+    "--against",
+    default="mock",
+    show_default=True,
+    help="`mock` (a fresh in-process mock, vendor fidelity) or a base URL",
+)
+@option("--seed", type=int, default=1, show_default=True, help="data generation seed")
+@option(
+    "--max-examples",
+    type=click.IntRange(min=1),
+    default=25,
+    show_default=True,
+    help="cases per operation/phase",
+)
+@option("--phases", type=NameList(PHASES), metavar="PHASE[,PHASE]", help="default: all")
+@option("--no-scenarios", is_flag=True, help="only Schemathesis' cases")
+@option("--max-requests", type=click.IntRange(min=1), help="stop after this many requests")
+@option("--known", type=click.Path(path_type=Path), help="YAML of intended differences")
+@option(
+    "--report",
+    "reports",
+    type=CommaSeparated(),
+    multiple=True,
+    metavar="KIND:PATH",
+    help="json:PATH or junit:PATH",
+)
+@option(
+    "--cred",
+    multiple=True,
+    type=CommaSeparated(),
+    metavar="NAME=VALUE",
+    help="base target credential (default: the vendor's environment variables)",
+)
+@option(
+    "--against-cred",
+    multiple=True,
+    type=CommaSeparated(),
+    metavar="NAME=VALUE",
+    help="credential for the other target (default: the mock's demo credentials)",
+)
+@option("--quiet", "-q", is_flag=True, help="no progress lines")
+def diff(**options: Any) -> int:
+    """Send the same generated request sequences (Schemathesis cases and the suite's
+    scenarios, one seed) to a base target (the real vendor) and another (the mock), and
+    report every difference not listed as intended."""
+    return main(SimpleNamespace(**options))
 
 
 def _pairs(items: list[str], flag: str) -> dict[str, str]:
@@ -62,7 +73,7 @@ def _pairs(items: list[str], flag: str) -> dict[str, str]:
     for item in items:
         name, sep, value = item.partition("=")
         if not sep:
-            raise SystemExit(f"contracts diff: {flag} {item!r} must be NAME=VALUE")
+            raise click.BadParameter(f"{item!r} must be NAME=VALUE", param_hint=f"'{flag}'")
         found[name] = value
     return found
 
@@ -80,21 +91,18 @@ def _environment_credentials(vendor: str) -> dict[str, str]:
     }
 
 
-def main(args: argparse.Namespace) -> int:
+def main(args: Any) -> int:
     from contracts.diff.known import KnownFileError
     from contracts.diff.report import summary, write_reports
     from contracts.diff.run import DiffSettings, run_diff
-    from contracts.vendors import registry
 
-    if args.vendor not in registry():
-        raise SystemExit(f"contracts diff: unknown vendor {args.vendor!r}")
     settings = DiffSettings(
         vendor=args.vendor,
         base_url=args.base_url,
         other=args.against,
         seed=args.seed,
         max_examples=args.max_examples,
-        phases=tuple(p.strip() for p in args.phases.split(",")) if args.phases else PHASES,
+        phases=args.phases or PHASES,
         scenarios=not args.no_scenarios,
         max_requests=args.max_requests,
         known=args.known,

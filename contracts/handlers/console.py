@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
+import click
+
 from contracts.engine import Progress
 from contracts.handlers.common import failure_lines, totals, verdict
 from contracts.results import RunResult, VendorResult
@@ -15,23 +17,24 @@ class LiveView:
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.tty = out.isatty()
-        self.cases = 0
+        self.cases: dict[str, int] = {}  # per vendor: each vendor's count starts at 0
 
     def on_progress(self, step: Progress) -> None:
         if step.status == "started":
             line = f"{step.vendor}: {step.phase} phase"
         else:
-            self.cases += step.cases
+            cases = self.cases[step.vendor] = self.cases.get(step.vendor, 0) + step.cases
             mark = {"success": "ok", "failure": "FAIL", "error": "ERROR", "skip": "skip"}.get(
                 step.status, step.status
             )
-            line = f"{step.vendor}: {step.phase:<9} {step.label:<55} {mark:<5} ({self.cases} cases)"
+            colour = {"ok": "green", "FAIL": "red", "ERROR": "red"}.get(mark)
+            line = f"{step.vendor}: {step.phase:<9} {step.label[:55]:<55} "
+            line += click.style(f"{mark:<5}", fg=colour) + f" ({cases} cases)"
         if self.tty:
-            self.out.write("\r\033[K" + line[:150])
-            if step.status in ("failure", "error"):
-                self.out.write("\n")
+            self.out.write("\r\033[K")  # not through click: NO_COLOR must not strip it
+            click.echo(line, file=self.out, nl=step.status in ("failure", "error"))
         else:
-            self.out.write(line + "\n")
+            click.echo(line, file=self.out)
         self.out.flush()
 
     def on_finish(self, result: RunResult) -> None:
@@ -41,21 +44,28 @@ class LiveView:
 
 class Summary:
     """Per vendor a table of operation x check, then failures, known deviations, warnings,
-    what the run left behind, and the verdict with the seed."""
+    what the run left behind, and the verdict with the seed. `brief` (`--quiet`): one line
+    per vendor instead of its table."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, brief: bool = False) -> None:
         self.out = out
+        self.brief = brief
 
     def on_progress(self, step: Progress) -> None:
         """The summary waits for the end."""
 
     def on_finish(self, result: RunResult) -> None:
-        summary(result, self.out)
+        summary(result, self.out, self.brief)
 
 
-def summary(result: RunResult, out: TextIO) -> None:
+def summary(result: RunResult, out: TextIO, brief: bool = False) -> None:
     for vendor in result.vendors:
-        _vendor(vendor, out)
+        if brief:
+            out.write(vendor_line(vendor) + "\n")
+            out.writelines(f"  {line}\n" for line in _known_lines(vendor))
+            out.writelines(f"  error: {error}\n" for error in vendor.errors)
+        else:
+            _vendor(vendor, out)
     failures = [f for v in result.vendors for f in v.failures]
     if failures:
         out.write("\nFailures:\n")
@@ -63,7 +73,22 @@ def summary(result: RunResult, out: TextIO) -> None:
             out.write(f"{number}. [{failure.vendor}] {failure.operation} :: {failure.check}\n")
             for line in failure_lines(failure):
                 out.write(f"   {line}\n")
-    out.write(f"\n{verdict(result)}: {totals(result)}\n")
+    outcome = verdict(result)
+    colour = "green" if outcome == "PASSED" else "red"
+    out.write("" if brief else "\n")
+    click.echo(click.style(outcome, fg=colour, bold=True) + f": {totals(result)}", file=out)
+
+
+def vendor_line(vendor: VendorResult) -> str:
+    """One vendor in one line: its verdict and counts (what `--quiet` prints)."""
+    if vendor.preflight:
+        return f"{vendor.vendor}: NOT RUN: {vendor.preflight}"
+    state = "ok" if vendor.ok else "FAILED"
+    return (
+        f"{vendor.vendor}: {state}: {len(vendor.failures)} failure(s), "
+        f"{sum(vendor.known.values())} known, {len(vendor.errors)} error(s), "
+        f"{vendor.cases} cases, {vendor.requests} requests, {vendor.seconds:.1f}s"
+    )
 
 
 def _vendor(vendor: VendorResult, out: TextIO) -> None:
@@ -83,11 +108,7 @@ def _vendor(vendor: VendorResult, out: TextIO) -> None:
             out.write(
                 f"{operation:<{width_op}}  {check:<{width_check}}  {passed:>7}  {failed:>7}{mark}\n"
             )
-    for deviation_id, count in sorted(vendor.known.items()):
-        example = vendor.known_examples[deviation_id]
-        out.write(f"known: {deviation_id} seen {count}x ({example.operation} :: {example.check})\n")
-    for deviation_id in vendor.known_unseen:
-        out.write(f"known: {deviation_id} not seen in this run (fixed, or not reached)\n")
+    out.writelines(f"{line}\n" for line in _known_lines(vendor))
     for warning in vendor.warnings:
         out.write(f"warning: {warning}\n")
     for note in vendor.notes:
@@ -98,3 +119,17 @@ def _vendor(vendor: VendorResult, out: TextIO) -> None:
             out.write(f"  {item}\n")
     for error in vendor.errors:
         out.write(f"error: {error}\n")
+
+
+def _known_lines(vendor: VendorResult) -> list[str]:
+    """The known deviations seen (and those expected but not seen), one line each."""
+    lines = []
+    for deviation_id, count in sorted(vendor.known.items()):
+        example = vendor.known_examples[deviation_id]
+        lines.append(
+            f"known: {deviation_id} seen {count}x ({example.operation} :: {example.check})"
+        )
+    lines += [
+        f"known: {i} not seen in this run (fixed, or not reached)" for i in vendor.known_unseen
+    ]
+    return lines

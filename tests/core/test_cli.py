@@ -6,21 +6,25 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.cli import banner, build_parser, main
+from mockserver.cli import banner, main, serve
 from mockserver.config import MockConfig
 
 
 def test_help_names_every_serve_option(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit):
-        main(["serve", "--help"])
+    assert main(["serve", "--help"]) == 0
     text = capsys.readouterr().out
     for option in ("--host", "--port", "--state", "--fixtures", "--workers", "--admin-token"):
         assert option in text
 
 
+def serve_defaults(*args: str) -> dict[str, object]:
+    """`serve`'s options as click parses them from ARGS, without serving."""
+    return serve.make_context("serve", list(args)).params
+
+
 def test_defaults_bind_to_loopback() -> None:
-    args = build_parser().parse_args(["serve"])
-    assert (args.host, args.port, args.state) == ("127.0.0.1", 8080, None)
+    options = serve_defaults()
+    assert (options["host"], options["port"], options["state"]) == ("127.0.0.1", 8080, None)
 
 
 def test_check_fixtures_accepts_the_bundled_demo_data(capsys: pytest.CaptureFixture[str]) -> None:
@@ -58,10 +62,12 @@ def test_banner_says_which_fidelity_is_on(mode: str) -> None:
     assert f"fidelity: {mode}" in text
 
 
-def test_fidelity_defaults_to_vendor_and_refuses_unknown_modes() -> None:
-    assert build_parser().parse_args(["serve"]).fidelity == "vendor"
-    with pytest.raises(SystemExit):
-        build_parser().parse_args(["serve", "--fidelity", "loose"])
+def test_fidelity_defaults_to_vendor_and_refuses_unknown_modes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert serve_defaults()["fidelity"] == "vendor"
+    assert main(["serve", "--fidelity", "loose"]) == 2
+    assert "'vendor', 'spec'" in capsys.readouterr().err
     with pytest.raises(ValueError, match="fidelity"):
         MockConfig(fidelity="loose")  # type: ignore[arg-type]
 

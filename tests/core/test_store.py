@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from mockserver.store import Store
+from mockserver.store import Checkpointer, Store
 
 
 @pytest.fixture
@@ -109,3 +111,45 @@ def test_counts_are_rebuilt_for_a_state_file_from_before_them(tmp_path: Path) ->
     with reopened.transaction(write=False) as tx:
         assert tx.tenant("t").count("thing") == 3
     reopened.close()
+
+
+def _records_in_main_file(db: Path, copy: Path) -> int:
+    """How many records the database file holds on its own, without its WAL."""
+    copy.write_bytes(db.read_bytes())
+    conn = sqlite3.connect(copy)
+    try:
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'records'").fetchone():
+            return 0  # even the schema is in the WAL only
+        return conn.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_commits_reach_the_database_file_by_the_checkpoint_thread_not_by_a_commit(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "state.sqlite3"
+    store = Store(db)
+
+    def write(count: int, size: int = 0) -> None:
+        for _ in range(count):
+            with store.transaction() as tx:
+                tx.tenant("t").put("thing", str(time.monotonic_ns()), {"pad": "x" * size})
+
+    try:
+        # Over 1,000 pages of WAL, where SQLite's own automatic checkpoint would run inside
+        # a COMMIT; yet no commit checkpointed: everything is still in the WAL only.
+        write(Checkpointer.EVERY // 2, size=100_000)
+        assert _records_in_main_file(db, tmp_path / "before.sqlite3") == 0
+        write(2 * Checkpointer.EVERY)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                if _records_in_main_file(db, tmp_path / "after.sqlite3") >= Checkpointer.EVERY:
+                    break
+            except sqlite3.DatabaseError:
+                pass  # copied while the checkpoint was writing the file: a torn copy
+            assert time.monotonic() < deadline, "the checkpoint thread never copied the WAL"
+            time.sleep(0.01)
+    finally:
+        store.close()

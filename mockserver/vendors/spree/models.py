@@ -14,6 +14,7 @@ changes.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,6 +60,10 @@ ZERO = Decimal("0")
 # A mock limit (Spree's `memo` is an unlimited text column), worded as Rails' length check:
 # a ledger that many clients write to for hours must not grow by megabytes a request.
 MEMO_MAX_LENGTH = 10_000
+# Spree saves a currency the money gem does not know and then fails to show it (400 "Unknown
+# currency"); the mock refuses it up front. Every code the gem knows is three letters, in any
+# case ("usd" works): other shapes are refused, three-letter inventions still pass.
+CURRENCY_CODE = re.compile(r"[A-Za-z]{3}")
 
 
 def timestamp(now: datetime) -> str:
@@ -230,8 +235,11 @@ class StoreCreditLedger:
         has_user = draft["user_id"] is not None and self.store.get(USER, draft["user_id"])
         if not has_user and not self.crash_without_user:
             fail("user", "can't be blank")
-        if not str(draft["currency"] or "").strip():
+        currency = str(draft["currency"] or "").strip()
+        if not currency:
             fail("currency", "can't be blank")
+        elif not CURRENCY_CODE.fullmatch(currency):
+            fail("currency", "is invalid")  # as the JSON body's pattern is reported
         if isinstance(draft.get("memo"), str) and len(draft["memo"]) > MEMO_MAX_LENGTH:
             fail("memo", f"is too long (maximum is {MEMO_MAX_LENGTH} characters)")
         for name in AMOUNTS:

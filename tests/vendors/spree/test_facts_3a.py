@@ -51,6 +51,19 @@ def test_only_currency_and_amount_are_validated(spree: Any, auth: dict[str, str]
     assert body == {"currency": ["can't be blank"], "amount": ["must be greater than 0"]}
 
 
+def test_a_currency_that_is_no_currency_code_is_refused(spree: Any, auth: dict[str, str]):
+    """Spree would save it and then fail to show it; the mock refuses it up front, in a JSON
+    body (its schema's pattern) and in a form body (the model) alike."""
+    assert errors_of(post(spree, auth, user_id="1", amount=5, currency="$,./")) == {
+        "currency": ["is invalid"]
+    }
+    form = {"store_credit[user_id]": "1", "store_credit[amount]": "5"}
+    refused = spree.post(CREDITS, headers=auth, data=form | {"store_credit[currency]": "$,./"})
+    assert errors_of(refused) == {"currency": ["is invalid"]}
+    accepted = spree.post(CREDITS, headers=auth, data=form | {"store_credit[currency]": "eur"})
+    assert accepted.status_code == 201
+
+
 def test_unknown_optional_ids_are_no_error_and_never_must_exist(spree: Any, auth: dict[str, str]):
     response = post(
         spree, auth, user_id="1", amount=5, currency="USD", category_id="404", type_id="405"
