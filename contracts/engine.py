@@ -9,6 +9,8 @@ its CLI does, instead of being lost.
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -71,8 +73,10 @@ def run_engine(
     stream = from_schema(schema).execute()
     for event in stream:
         if isinstance(event, events.ScenarioFinished):
-            cases = _collect(event.recorder, vendor, sink)
+            per_operation = _collect(event.recorder, vendor, sink)
+            cases = sum(per_operation.values())
             result.cases += cases
+            result.operation_cases.update(per_operation)
             collector.on_scenario_finished(operations, event)  # type: ignore[arg-type]
             if progress:
                 label = event.recorder.label
@@ -116,19 +120,23 @@ def _reason(failure: Any) -> str:
     return f"{failure.title}: {message}" if message else failure.title
 
 
-def _collect(recorder: Any, vendor: str, sink: Sink) -> int:
-    """Turn one scenario's check results into outcomes; returns how many test cases it ran."""
+def _collect(recorder: Any, vendor: str, sink: Sink) -> Counter[str]:
+    """Turn one scenario's check results into outcomes; returns how many test cases it ran
+    per operation."""
     for case_id, nodes in recorder.checks.items():
         node = recorder.cases.get(case_id)
         operation = node.value.operation.label if node is not None else recorder.label
+        interaction = recorder.interactions.get(case_id)
+        response = getattr(interaction, "response", None)
+        seconds = getattr(response, "elapsed", 0.0) or 0.0
         for check in nodes:
             if check.status.value == "success":
-                sink(Outcome(vendor, operation, check.name, True))
+                sink(Outcome(vendor, operation, check.name, True, seconds=seconds))
             elif check.failure_info is not None:
-                interaction = recorder.interactions.get(case_id)
-                sink(_failed(vendor, operation, check, node, interaction))
+                failed = _failed(vendor, operation, check, node, interaction)
+                sink(dataclasses.replace(failed, seconds=seconds))
     # Counted as Schemathesis counts them (`total_cases` in its own statistics).
-    return len(recorder.cases)
+    return Counter(node.value.operation.label for node in recorder.cases.values())
 
 
 def _failed(vendor: str, operation: str, check: Any, node: Any, interaction: Any) -> Outcome:
@@ -155,6 +163,7 @@ def _failed(vendor: str, operation: str, check: Any, node: Any, interaction: Any
         answer=answer,
         request=unquote(curl),
         cause=cause,
+        code=getattr(failure, "code", ""),
     )
 
 

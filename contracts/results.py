@@ -31,6 +31,8 @@ class Outcome:
     answer: str = ""
     request: str = ""
     cause: str = ""
+    seconds: float = 0.0  # time of the request(s) this check judged, for the reports
+    code: str = ""  # Schemathesis' failure code (ST...) when one of its checks failed
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -56,10 +58,16 @@ class VendorResult:
     left_behind: list[str] = field(default_factory=list)
     preflight: str = ""  # why the run could not start (unreachable, refused credentials)
     budget_exhausted: bool = False
+    target: str = ""  # the base URL tested, or "" for the in-process mock
+    version: str = ""  # what the spec says it describes (its info x-vendor-version)
+    elapsed: Counter[tuple[str, str]] = field(default_factory=Counter)  # seconds per pair
+    # cases per operation: Schemathesis' generated cases, one per outcome of a scenario
+    operation_cases: Counter[str] = field(default_factory=Counter)
 
     def add(self, outcome: Outcome, known: str | None = None) -> None:
         """Count an outcome; keep the first failure of each cause, or file it as known."""
         pair = (outcome.operation, outcome.check)
+        self.elapsed[pair] += outcome.seconds
         if outcome.ok:
             self.passed[pair] += 1
             return

@@ -28,7 +28,7 @@ from contracts.known import NONE, KnownDeviations, load
 from contracts.processes import run_in_processes, vendor_processes
 from contracts.results import Outcome, RunResult, VendorResult
 from contracts.scenarios import Capabilities, run_scenarios
-from contracts.schema import check_enabled, load_schema, raw_spec, takes_header
+from contracts.schema import check_enabled, load_schema, raw_spec, takes_header, vendor_version
 from contracts.target import HttpTarget, InProcessTarget, Kind, Target, detect_kind
 from contracts.vendors import Api, VendorProfile, registry
 
@@ -122,7 +122,7 @@ def run_vendor(
     known: KnownDeviations = NONE,
     progress: ProgressCallback | None = None,
 ) -> VendorResult:
-    result = VendorResult(profile.name)
+    result = VendorResult(profile.name, target=settings.base_url or "")
     started, sent_before = time.monotonic(), target.limiter.sent
     try:
         kind, who = _prepare(profile, settings, target)
@@ -148,6 +148,7 @@ def run_vendor(
         result.add(outcome, known.match(outcome) if not outcome.ok else None)
 
     spec = raw_spec(profile, kind)
+    result.version = vendor_version(spec)
     capabilities = Capabilities(
         idempotency_keys=takes_header(spec, "Idempotency-Key"), second_tenant=who.separate_tenants
     )

@@ -3,6 +3,8 @@ refusals, deletion) for one vendor, run only where the target offers what they t
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -61,6 +63,7 @@ def run_scenarios(
             result.notes.append(f"skipped scenario {name}: {why}")
             continue
         sc = ScenarioContext(profile, api, second or api)
+        started = time.monotonic()
         try:
             scenario(sc)
         except RequestBudgetExceeded:
@@ -70,8 +73,11 @@ def run_scenarios(
             sc.failed(name, "(scenario)", f"could not run: {exc}", None)
         finally:
             created.extend(sc.created)
+        # The reports time each check; a scenario's outcomes share its time evenly.
+        share = (time.monotonic() - started) / max(len(sc.outcomes), 1)
         for item in sc.outcomes:
-            sink(item)
+            sink(dataclasses.replace(item, seconds=share))
+            result.operation_cases[item.operation] += 1
         if progress:
             failed = sum(1 for item in sc.outcomes if not item.ok)
             status = "failure" if failed else "success"

@@ -62,6 +62,16 @@ def raw_spec(profile: VendorProfile, kind: Kind = Kind.MOCK) -> dict[str, Any]:
     return without_mock_only(spec) if kind is Kind.VENDOR else spec
 
 
+def vendor_version(spec: dict[str, Any]) -> str:
+    """What the spec describes, for the reports: its `info.x-vendor-version` (a text, or a
+    mapping such as `{medusa: 2.21.1, loyalty-plugin: 2.21.1}`), else `info.version`."""
+    info = spec.get("info") or {}
+    version = info.get("x-vendor-version", info.get("version", ""))
+    if isinstance(version, dict):
+        return ", ".join(f"{name} {value}" for name, value in version.items())
+    return str(version)
+
+
 def without_mock_only(spec: dict[str, Any]) -> dict[str, Any]:
     """A copy of `spec` without operations, parameters, responses and properties marked
     `x-mock-only: true` (a parameter also when its `$ref` target is marked)."""

@@ -197,13 +197,13 @@ class TrafficLog:
         ]
         return "\n".join(lines)
 
-    def write_reports(self, reports: list[str]) -> None:
+    def write_reports(self, reports: list[str], upstream: str = "") -> None:
         """JUnit/HTML through the contract suite's own report writers: one row per
         (operation, rule), failures named with the party at fault."""
         from contracts.handlers import file_reports
         from contracts.results import Outcome, RunResult, VendorResult
 
-        result = VendorResult(vendor=self.vendor, cases=sum(self.checked.values()))
+        result = VendorResult(vendor=self.vendor, cases=sum(self.checked.values()), target=upstream)
         failed_ops = {f.operation for f in self.findings}
         for (operation, _), count in self.checked.items():
             if operation not in failed_ops:
@@ -322,5 +322,5 @@ def run_proxy(
     server.server_close()
     print(traffic.summary(), f"({time.monotonic() - started:.0f}s)", flush=True)
     if reports:
-        traffic.write_reports(reports)
+        traffic.write_reports(reports, upstream)
     return 1 if fail_on_violation and traffic.findings else 0

@@ -8,6 +8,10 @@ from pathlib import Path
 from contracts.engine import Progress
 from contracts.results import Outcome, RunResult
 
+IN_PROCESS = "the in-process mock"
+# The code Schemathesis gives a failure of a check it does not ship (ours).
+CUSTOM_CHECK = "ST901"
+
 
 class FileReport:
     """A report written once, at the end, to `path` by the subclass's `write(result, path)`."""
@@ -37,19 +41,34 @@ def failure_lines(failure: Outcome) -> list[str]:
     return lines
 
 
+def failure_details(failure: Outcome, seed: int | None) -> str:
+    """The text under a failure's check name in Schemathesis' reports (which show the
+    answer and the curl line themselves)."""
+    lines = [failure.message]
+    if failure.cause and failure.cause != failure.message:
+        lines.append(f"cause: {failure.cause}")
+    lines.append(f"vendor {failure.vendor}" + (f", seed {seed}" if seed is not None else ""))
+    return "\n".join(lines)
+
+
 def totals(result: RunResult) -> str:
     failures = sum(len(v.failures) for v in result.vendors)
     known = sum(sum(v.known.values()) for v in result.vendors)
     errors = sum(len(v.errors) for v in result.vendors)
     cases = sum(v.cases for v in result.vendors)
     requests = sum(v.requests for v in result.vendors)
-    seconds = result.seconds
-    if seconds is None:
-        seconds = sum(v.seconds for v in result.vendors)
+    seconds = run_seconds(result)
     return (
         f"{failures} failure(s), {known} known, {errors} error(s), {cases} cases, "
         f"{requests} requests in {seconds:.1f}s, seed {result.seed}"
     )
+
+
+def run_seconds(result: RunResult) -> float:
+    """The run's wall time; the vendors' times added when it was not measured (the proxy)."""
+    if result.seconds is not None:
+        return result.seconds
+    return sum(v.seconds for v in result.vendors)
 
 
 def verdict(result: RunResult) -> str:
@@ -58,3 +77,19 @@ def verdict(result: RunResult) -> str:
     if not result.ok:
         return "FAILED"
     return "INCOMPLETE (request budget spent)" if result.budget_exhausted else "PASSED"
+
+
+def check_counts(result: RunResult) -> list[tuple[str, str, int, int, float]]:
+    """(vendor, check, passed, failed, seconds) per check of each vendor, failing ones first."""
+    counts: dict[tuple[str, str], list[float]] = {}
+    for vendor in result.vendors:
+        for operation, check, passed, failed in vendor.rows():
+            entry = counts.setdefault((vendor.vendor, check), [0, 0, 0.0])
+            entry[0] += passed
+            entry[1] += failed
+            entry[2] += vendor.elapsed.get((operation, check), 0.0)
+    rows = [
+        (vendor, check, int(passed), int(failed), seconds)
+        for (vendor, check), (passed, failed, seconds) in counts.items()
+    ]
+    return sorted(rows, key=lambda row: (not row[3], row[0], row[1]))

@@ -104,6 +104,9 @@ def test_cli_against_a_served_mock_writes_junit(contracts_mock_server, tmp_path,
     root = ET.parse(junit).getroot()
     suite = root.find("testsuite")
     assert suite.get("name") == "spree" and int(suite.get("tests")) > 0
+    props = {p.get("name"): p.get("value") for p in suite.findall("properties/property")}
+    assert props["target"] == contracts_mock_server and props["seed"] == "5"
+    assert props["vendor version"] == "Spree 4.10.1"
     failed = int(suite.get("failures")) + int(suite.get("errors"))
     assert code == (1 if failed else 0), out
     assert out.startswith("spree: "), out  # --quiet: one line per vendor
