@@ -101,9 +101,14 @@ class VendorSpec:
             return []
         return [p for e in self.openapi.iter_request_errors(request) for p in _problems_from(e)]
 
-    def response_violations(self, request: SpecRequest, response: SpecResponse) -> list[str]:
-        """Likewise for a response: the compiled check first, openapi-core to explain."""
-        if self.compiled.response_ok(request, response):
+    def response_violations(
+        self, request: SpecRequest, response: SpecResponse, parsed_body: Any = None
+    ) -> list[str]:
+        """Likewise for a response: the compiled check first, openapi-core to explain.
+        `parsed_body` is what the body was serialised from, if the caller has it: the
+        compiled check validates it instead of parsing the body again, and a refusal is
+        explained by openapi-core from the body itself."""
+        if self.compiled.response_ok(request, response, parsed_body):
             return []
         return [_describe(e) for e in self.openapi.iter_response_errors(request, response)]
 

@@ -303,6 +303,7 @@ class Pipeline:
 
     def _check_response(self, vendor: Vendor, response: Response) -> Response:
         spec = self.specs[vendor.name]
+        answered = g.get("answered")  # (response, the value its JSON body was made from)
         violations = spec.response_violations(
             g.spec_request,
             SpecResponse(
@@ -311,6 +312,7 @@ class Pipeline:
                 content_type=response.mimetype or "",
                 headers=response.headers,
             ),
+            answered[1] if answered is not None and answered[0] is response else None,
         )
         if not violations:
             return response

@@ -75,6 +75,7 @@ def respond(payload: Any, status: int = 200, headers: dict[str, str] | None = No
             status=status,
             content_type=g.vendor.content_type,
         )
+        g.answered = (response, payload)  # spares validating the answer a parse of its body
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
