@@ -69,6 +69,11 @@ class RealMedusa:
         command += ["-U", "postgres", "-d", "medusa", "-Atq", "-c", sql]
         return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
 
+    def empty_store_credit(self) -> None:
+        """Delete every store-credit account and transaction (the loyalty plugin's tables):
+        the state of a fresh deployment, in well under a second."""
+        self.psql("TRUNCATE " + ", ".join(PLUGIN_TABLES) + " CASCADE")
+
     def row_counts(self) -> dict[str, int]:
         """Rows of each loyalty plugin table: what a read-only run must leave unchanged."""
         return {table: int(self.psql(f"SELECT count(*) FROM {table}")) for table in PLUGIN_TABLES}
@@ -115,8 +120,7 @@ def start(run_id: str) -> RealMedusa:
             _run_setup()
         marker = folder / "tests.reset-for"
         if not marker.exists() or marker.read_text() != run_id:
-            medusa = RealMedusa(base_url=url, jwt="", secret_key="")
-            medusa.psql("TRUNCATE " + ", ".join(PLUGIN_TABLES) + " CASCADE")
+            RealMedusa(base_url=url, jwt="", secret_key="").empty_store_credit()
             marker.write_text(run_id)
     login = {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
     jwt = _request("POST", f"{url}/auth/user/emailpass", login)["token"]

@@ -13,6 +13,9 @@ from contracts.diff.run import DiffSettings, run_diff
 @pytest.mark.slow
 @pytest.mark.real_medusa
 def test_the_mock_differs_from_real_medusa_only_as_intended(real_medusa) -> None:
+    # The other side is a fresh mock: the real store starts as a fresh deployment too (the
+    # tests before this one in the run left accounts behind, and one blocks a create).
+    real_medusa.empty_store_credit()
     settings = DiffSettings(
         vendor="medusa",
         base_url=real_medusa.base_url,

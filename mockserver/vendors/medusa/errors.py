@@ -168,9 +168,17 @@ def _join(problems: list[Problem]) -> str:
     unknown = [name for p in problems if p.kind == "unknown" for name in p.names]
     if unknown:
         sent = _sent_order(problems[0].location)
-        unknown.sort(key=lambda name: sent.get(name, len(sent)))
+        unknown.sort(key=lambda name: _js_key_order(name, sent.get(name, len(sent))))
         messages.append(f"Unrecognized fields: '{', '.join(dict.fromkeys(unknown))}'")
     return "Invalid request: " + "; ".join(messages)
+
+
+def _js_key_order(name: str, sent_at: int) -> tuple[int, int]:
+    """Where a key stands among a JavaScript object's keys (zod lists them so): array-index
+    keys (`"8"`) first, in numeric order, then the others in the order they were set."""
+    if name.isdigit() and str(int(name)) == name and int(name) < 2**32 - 1:
+        return (0, int(name))
+    return (1, sent_at)
 
 
 def _sent_order(location: str) -> dict[str, int]:

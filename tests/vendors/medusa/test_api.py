@@ -290,6 +290,15 @@ def test_odd_query_keys_are_named_as_the_real_parser_names_them(medusa, key, raw
     assert response.get_json() == invalid(f"Invalid request: Unrecognized fields: '{field}'")
 
 
+def test_unknown_fields_are_listed_in_javascripts_key_order(medusa, key):
+    """Array-index keys first, numerically; then the rest as sent (the real server's order)."""
+    got = medusa.get(f"{ACC}?b=1&10=1&a=1&2=1&02=1", headers=key)
+    assert got.get_json() == invalid("Invalid request: Unrecognized fields: '2, 10, b, a, 02'")
+    body = {"b": 1, "10": 1, "currency_code": "usd", "2": 1}
+    created = medusa.post(ACCOUNTS, json=body, headers=key)
+    assert created.get_json() == invalid("Invalid request: Unrecognized fields: '2, 10, b'")
+
+
 def test_keys_the_query_parser_drops_are_not_refused(medusa, key):
     assert medusa.get(f"{ACC}?__proto__=1&=2", headers=key).status_code == 200
 
