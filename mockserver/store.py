@@ -82,6 +82,7 @@ def _add_missing_columns(conn: sqlite3.Connection) -> None:
 
 
 GLOBAL_TENANT = ""
+SQLITE_MAX_INT = 2**63 - 1
 JOURNAL_TRIM_EVERY = 100
 log = logging.getLogger("mockserver")
 
@@ -138,7 +139,8 @@ class TenantStore:
         rows = self._conn.execute(
             "SELECT data FROM records WHERE tenant=? AND kind=? "
             f"ORDER BY id {'DESC' if descending else 'ASC'} LIMIT ? OFFSET ?",
-            (self.tenant, kind, limit, offset),
+            # SQLite integers have 64 bits; any page beyond them is all there is, or nothing.
+            (self.tenant, kind, min(limit, SQLITE_MAX_INT), min(offset, SQLITE_MAX_INT)),
         )
         return [json.loads(data) for (data,) in rows]
 

@@ -218,12 +218,27 @@ def page_numbers(args: MultiDict[str, str]) -> tuple[int, int]:
 def _count(raw: str | None, name: str, default: int) -> int:
     if raw is None:
         return default
-    try:
-        number = float(raw)
-    except ValueError:
-        number = math.nan
+    number = js_parse_int(raw)
     if not math.isfinite(number) or number < 0:
         raise invalid_data(
             f"Invalid request: Expected type: 'number' for field '{name}', got: '{raw}'"
         )
     return int(number)
+
+
+_JS_INT = re.compile(r"[\s\ufeff]*([+-]?)(?:(0[xX])([0-9a-fA-F]+)|(\d+))")
+
+
+def js_parse_int(raw: str) -> float:
+    """JavaScript's `parseInt(raw)`, as Medusa reads `limit` and `offset`: leading digits only
+    (`"1.9e2"` is 1, `"12abc"` 12, `"0x10"` 16), NaN without any, Infinity past doubles."""
+    found = _JS_INT.match(raw)
+    if found is None:
+        return math.nan
+    sign, hex_prefix, hex_digits, digits = found.groups()
+    text, base = (hex_digits, 16) if hex_prefix else (digits, 10)
+    try:
+        value = float(int(text[:400], base)) if len(text) <= 400 else math.inf
+    except OverflowError:  # beyond the largest double: JavaScript says Infinity
+        value = math.inf
+    return -value if sign == "-" else value

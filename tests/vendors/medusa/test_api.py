@@ -299,6 +299,27 @@ def test_unknown_fields_are_listed_in_javascripts_key_order(medusa, key):
     assert created.get_json() == invalid("Invalid request: Unrecognized fields: '2, 10, b'")
 
 
+# What the real Medusa 2.21.1 echoed (curl): it reads paging with JavaScript's parseInt.
+@pytest.mark.parametrize(
+    ("query", "offset", "limit"),
+    [
+        ("offset=1.9e2", 1, 15),
+        ("limit=2e1", 0, 2),
+        ("offset=3.801158538465436e%2B307", 3, 15),
+        ("limit=1.99", 0, 1),
+        ("offset=99999999999999999999", 100000000000000000000, 15),
+        ("limit=99999999999999999999", 0, 100000000000000000000),
+    ],
+)
+@pytest.mark.parametrize("listing", [ACCOUNTS, f"{ACC}/transactions"])
+def test_paging_numbers_are_read_as_javascripts_parse_int(
+    medusa, key, listing, query, offset, limit
+):
+    answer = medusa.get(f"{listing}?{query}", headers=key)
+    assert answer.status_code == 200, answer.get_json()
+    assert (answer.get_json()["offset"], answer.get_json()["limit"]) == (offset, limit)
+
+
 def test_keys_the_query_parser_drops_are_not_refused(medusa, key):
     assert medusa.get(f"{ACC}?__proto__=1&=2", headers=key).status_code == 200
 
