@@ -49,6 +49,7 @@ _JS_TYPE_NAMES = {"object": "record", "integer": "number"}
 _LOCATION_ORDER = ("body", "query", "path", "header", "cookie")
 _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
 _PG_GROUPS = re.compile(r"\([^(]*\)")
+_ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")  # ASCII digits only: "²" and "٣" are no index
 # What JavaScript's String.prototype.trim() removes (Python's strip() differs at the edges).
 _JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(
     map(chr, range(0x2000, 0x200B))
@@ -176,7 +177,7 @@ def _join(problems: list[Problem]) -> str:
 def _js_key_order(name: str, sent_at: int) -> tuple[int, int]:
     """Where a key stands among a JavaScript object's keys (zod lists them so): array-index
     keys (`"8"`) first, in numeric order, then the others in the order they were set."""
-    if name.isdigit() and str(int(name)) == name and int(name) < 2**32 - 1:
+    if _ARRAY_INDEX.fullmatch(name) and int(name) < 2**32 - 1:
         return (0, int(name))
     return (1, sent_at)
 

@@ -226,7 +226,7 @@ def _count(raw: str | None, name: str, default: int) -> int:
     return int(number)
 
 
-_JS_INT = re.compile(r"[\s\ufeff]*([+-]?)(?:(0[xX])([0-9a-fA-F]+)|(\d+))")
+_JS_INT = re.compile(r"[\s\ufeff]*([+-]?)(?:(0[xX])([0-9a-fA-F]+)|([0-9]+))")
 
 
 def js_parse_int(raw: str) -> float:
