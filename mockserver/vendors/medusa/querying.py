@@ -117,7 +117,8 @@ def parse_filters(args: MultiDict[str, str], allowed: Iterable[str]) -> list[Con
                     f"got: '{args.get(key)}'"
                 )
             operator = "$eq"  # the real server compares a bare date for equality
-        if operator not in _OPERATORS or any(p and not p.isdigit() for p in parts):
+        indexes_ok = all(not p or (p.isascii() and p.isdigit()) for p in parts)
+        if operator not in _OPERATORS or not indexes_ok:
             continue  # the real server ignores operators it does not know
         values = args.getlist(key)
         if name in DATE_FIELDS:

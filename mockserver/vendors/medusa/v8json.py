@@ -103,7 +103,7 @@ class _Parser:
             self._array()
         elif char == '"':
             self._string()
-        elif char == "-" or char.isdigit():
+        elif char == "-" or _is_digit(char):
             self._number()
         elif char in ("t", "f", "n"):
             self._literal({"t": "true", "f": "false", "n": "null"}[char])
@@ -180,29 +180,29 @@ class _Parser:
     def _number(self) -> None:
         if self._peek() == "-":
             self.pos += 1
-            if not self._peek().isdigit():
+            if not _is_digit(self._peek()):
                 self._fail("No number after minus sign")
         if self._peek() == "0":
             self.pos += 1
-            if self._peek().isdigit():
+            if _is_digit(self._peek()):
                 raise _Error(f"Unexpected number in JSON at position {self.pos}")
         else:
             self._digits()
         if self._peek() == ".":
             self.pos += 1
-            if not self._peek().isdigit():
+            if not _is_digit(self._peek()):
                 self._fail("Unterminated fractional number")
             self._digits()
         if self._peek() in ("e", "E") and self._peek():
             self.pos += 1
             if self._peek() in ("+", "-") and self._peek():
                 self.pos += 1
-            if not self._peek().isdigit():
+            if not _is_digit(self._peek()):
                 self._fail("Exponent part is missing a number")
             self._digits()
 
     def _digits(self) -> None:
-        while self._peek().isdigit():
+        while _is_digit(self._peek()):
             self.pos += 1
 
     def _literal(self, word: str) -> None:
@@ -210,3 +210,8 @@ class _Parser:
             if self._peek() != expected:
                 self._unexpected()
             self.pos += 1
+
+
+def _is_digit(char: str) -> bool:
+    """A JSON digit: ASCII only (Python's isdigit() also takes "²" and "٣")."""
+    return len(char) == 1 and "0" <= char <= "9"

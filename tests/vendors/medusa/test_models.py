@@ -127,6 +127,10 @@ def test_js_string(value, text):
             '{"abcdefghijklmnop": xyz}',
             'Unexpected token \'x\', ..."jklmnop": xyz}" is not valid JSON',
         ),
+        (
+            '{"currency_code": ²}',
+            'Unexpected token \'²\', "{"currency_code": ²}" is not valid JSON',
+        ),
         ('{"a":1}', None),
     ],
 )
