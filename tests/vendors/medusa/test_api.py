@@ -326,7 +326,7 @@ def test_keys_the_query_parser_drops_are_not_refused(medusa, key):
 
 def test_a_single_account_accepts_the_lists_query_and_ignores_it(medusa, key):
     ignored = "limit=-1&offset=1.5&order=foo&q=&with_deleted=true&currency_code=eur&id=x"
-    response = medusa.get(f"{ACC}?{ignored}&created_at=abc&customer_id=nobody", headers=key)
+    response = medusa.get(f"{ACC}?{ignored}&customer_id=nobody", headers=key)
     assert response.status_code == 200
     assert response.get_json()["store_credit_account"]["id"] == DEMO_ACCOUNT
     typed = medusa.get(f"{ACC}?with_deleted=maybe", headers=key)
