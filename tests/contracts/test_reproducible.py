@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 SENT = """
-import json, sys
+import json, re, sys
 sys.path.insert(0, sys.argv[1])
 if sys.argv[2] == "yes":
     import shop_constants  # a caller's own module, full of literals
@@ -22,7 +22,10 @@ app = create_app(MockConfig(fidelity="spec"))
 settings = Settings(vendors=("appstle",), max_examples=8, seed=11, scenarios=False, progress=False)
 run(settings, app=app)
 journal = app.test_client().get("/__admin/requests").get_json()["requests"]
-print(json.dumps([(e["method"], e["path"], e["query"], e["request_body"]) for e in journal]))
+# A multipart boundary is the HTTP client's random choice, not generated data.
+boundary = re.compile(r"WerkzeugFormPart_[0-9.]+")
+sent = [(e["method"], e["path"], e["query"], e["request_body"]) for e in journal]
+print(json.dumps([[boundary.sub("BOUNDARY", str(part)) for part in entry] for entry in sent]))
 """
 
 
