@@ -33,13 +33,15 @@ def test_only_plain_string_properties_of_the_named_fields_are_annotated():
             "note": {"type": "string"},
             "memo": {"type": ["string", "null"]},
             "code": {"type": "string", "pattern": "^[A-Z]+$"},
+            "short": {"type": "string", "maxLength": 500},
             "nested": {"properties": {"note": {"type": "string", "format": "email"}}},
         }
     }
-    text.annotate(spec, ("note", "memo", "code"))
+    text.annotate(spec, ("note", "memo", "code", "short"))
     assert spec["properties"]["note"]["format"] == text.FORMAT
     assert spec["properties"]["memo"]["format"] == text.FORMAT
     assert "format" not in spec["properties"]["code"]
+    assert "format" not in spec["properties"]["short"]  # its edges are the coverage phase's
     assert spec["properties"]["nested"]["properties"]["note"]["format"] == "email"
 
 
