@@ -3,9 +3,9 @@
     .venv/bin/python bench/contracts_bench.py [--max-examples N] [--workers N] [--seed S]
 
 First each vendor alone in this process (cases per second of one core), then the default
-run of all three vendors as `contracts run` does it (a process per vendor, up to one per
-core): its wall time and cases per second. A case is one test case as Schemathesis counts
-it; the scenario checks' own requests are not counted. Targets: >= 200 cases/s, all three
+run of all three vendors as `contracts run` does it (a process per vendor, all at once): its
+wall time and cases per second. A case is one test case as Schemathesis counts it; the
+scenario checks' own requests are not counted. Targets: >= 200 cases/s, all three
 vendors in < 60 s on two cores.
 """
 

@@ -91,7 +91,7 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
         option(
             "--processes",
             type=click.IntRange(min=1),
-            help="vendors tested at once, one process each (default: one per CPU core)",
+            help="vendors tested at once, one process each (default: all of them)",
         ),
         repeatable(
             "--report",

@@ -36,7 +36,7 @@ class Settings:
     max_examples: int = 25
     seed: int | None = None
     workers: int = 1
-    processes: int | None = None  # vendors tested at once; None: one per CPU core
+    processes: int | None = None  # vendors tested at once; None: all of them
     reports: tuple[str, ...] = ()
     max_requests: int | None = None
     rate_limit: float | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import pickle
 import subprocess
 import sys
@@ -20,13 +19,15 @@ def vendor_processes(settings: Settings, app: Any = None) -> int:
     """How many vendors to test at once, each in a process of its own.
 
     Schemathesis' generation and the in-process mock are pure Python, so threads share one
-    core; a process per vendor uses the others. Only for the default target (each process
-    builds its own mock) or a base URL, and never with a request budget or rate limit, which
-    are shared by the whole run.
+    core; a process per vendor uses the others. All vendors at once by default, even past
+    the core count: with three vendors on two cores a pool of two left a core idle while the
+    last vendor ran alone (all three: 49.6 s with two processes, 42.5 s with three). Only for
+    the default target (each process builds its own mock) or a base URL, and never with a
+    request budget or rate limit, which are shared by the whole run.
     """
     if app is not None or settings.max_requests is not None or settings.rate_limit is not None:
         return 1
-    wanted = settings.processes or os.cpu_count() or 1
+    wanted = settings.processes or len(settings.vendors)
     return max(1, min(wanted, len(settings.vendors)))
 
 

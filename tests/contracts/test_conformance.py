@@ -158,6 +158,11 @@ def test_shared_limits_and_given_apps_stay_in_one_process(contracts_mock_app):
     assert vendor_processes(Settings(processes=8, vendors=("medusa",))) == 1
 
 
+def test_by_default_every_vendor_gets_a_process_whatever_the_core_count():
+    assert vendor_processes(Settings(vendors=("appstle", "medusa", "spree"))) == 3
+    assert vendor_processes(Settings(vendors=("appstle", "spree"))) == 2
+
+
 @pytest.mark.slow
 def test_cli_passes_every_vendor_over_http(contracts_mock_server, capsys):
     # The CI way: the mock as a service, every vendor, every phase and check, exit status 0.
