@@ -54,11 +54,11 @@ def spec_path(profile: VendorProfile) -> Path:
 
 
 def raw_spec(profile: VendorProfile, kind: Kind = Kind.MOCK) -> dict[str, Any]:
-    """The spec as a dict; without its mock-only parts when the target is a vendor."""
-    import yaml
+    """The spec as a dict; without its mock-only parts when the target is a vendor. Read
+    with libyaml, as the mock reads it: pure-Python PyYAML took ~0.5 s a spec, twice a run."""
+    from mockserver.fixtures import read_yaml
 
-    with spec_path(profile).open(encoding="utf-8") as handle:
-        spec = yaml.safe_load(handle)
+    spec = read_yaml(spec_path(profile))
     return without_mock_only(spec) if kind is Kind.VENDOR else spec
 
 
