@@ -243,8 +243,9 @@ class SpecRequest:
     parameters: RequestParameters
 
     @classmethod
-    def of(cls, host_url: str, request: Any, raw: bytes) -> SpecRequest:
-        """From a werkzeug request and the body already read from it."""
+    def of(cls, host_url: str, request: Any, raw: bytes, query: Any = None) -> SpecRequest:
+        """From a werkzeug request and the body already read from it; `query` replaces the
+        request's own query when the vendor reads it differently (`Vendor.read_query`)."""
         return cls(
             host_url=host_url,
             path=request.path,
@@ -252,7 +253,9 @@ class SpecRequest:
             body=raw or None,
             content_type=request.content_type or "application/octet-stream",
             parameters=RequestParameters(
-                query=request.args, header=request.headers, cookie=request.cookies
+                query=request.args if query is None else query,
+                header=request.headers,
+                cookie=request.cookies,
             ),
         )
 

@@ -99,7 +99,8 @@ class Pipeline:
             self._parse_json_body(vendor)
         principal = self._identify(vendor, operation)
         raw = self._read_body(vendor, operation)
-        g.spec_request = SpecRequest.of(spec.server_url, request, raw)
+        query = vendor.read_query(request.args) if vendor.read_query else None
+        g.spec_request = SpecRequest.of(spec.server_url, request, raw, query)
         problems = spec.request_problems(g.spec_request, g.json_body)
         if vendor.query_root is not None:
             problems += _unknown_query(operation.query_names, vendor.query_root)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from flask import Blueprint, Request
+from werkzeug.datastructures import MultiDict
 
 from mockserver.errors import ApiError, Problem
 from mockserver.exchange import Exchange, LedgerReading
@@ -101,6 +102,9 @@ class Vendor:
     - `query_root(key)`: the field a raw query key fills as the vendor's query parser reads
       it (`a[b]` -> `a`; None: the parser drops the key). When set, keys whose field the
       operation does not declare are answered as `unknown` problems.
+    - `read_query(args)`: the query as the vendor's framework hands it to its validator, when
+      it rewrites values first (Medusa's zod schema reads `limit` with parseInt: `3abc` is
+      3). The result is what the spec validates; handlers still read the raw query.
     - `quirks`: the real server's defects this package reproduces in `vendor` fidelity.
     - `secret_fields`: header, query and JSON/form field names (any depth, any case) whose
       values are credentials or issued secrets; the request journal keeps only a fingerprint
@@ -134,6 +138,7 @@ class Vendor:
     demo_credentials: tuple[str, ...]
     content_type: str = "application/json"
     query_root: Callable[[str], str | None] | None = None
+    read_query: Callable[[MultiDict[str, str]], MultiDict[str, str]] | None = None
     quirks: tuple[Quirk, ...] = ()
     secret_fields: frozenset[str] = frozenset()
     record_schema: Mapping[str, Any] = field(default_factory=dict)

@@ -13,6 +13,7 @@ from mockserver.vendor import Vendor
 from mockserver.vendors.medusa.auth import authenticate
 from mockserver.vendors.medusa.errors import MedusaErrors
 from mockserver.vendors.medusa.qs import query_root
+from mockserver.vendors.medusa.querying import read_query
 from mockserver.vendors.medusa.quirks import QUIRKS
 from mockserver.vendors.medusa.routes import blueprint
 from mockserver.vendors.medusa.seed import seed
@@ -39,6 +40,7 @@ VENDOR = Vendor(
         "HTTP Basic user sk_test_<anything> opens a fresh sandbox tenant",
     ),
     query_root=query_root,
+    read_query=read_query,
     quirks=QUIRKS,
     secret_fields=frozenset({"password", "token"}),
     record_schema=read_yaml(Path(__file__).resolve().parent / "records.yaml"),

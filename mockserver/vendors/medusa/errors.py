@@ -50,8 +50,9 @@ _LOCATION_ORDER = ("body", "query", "path", "header", "cookie")
 _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
 _PG_GROUPS = re.compile(r"\([^(]*\)")
 _ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")  # ASCII digits only: "²" and "٣" are no index
-# What JavaScript's String.prototype.trim() removes (Python's strip() differs at the edges).
-_JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(
+# What JavaScript's String.prototype.trim() and parseInt() skip (Python's strip() and `\s`
+# take more: \x1c-\x1f, \x85).
+JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(
     map(chr, range(0x2000, 0x200B))
 )
 _ENUM_OPTIONS = re.compile(r"is not one of (\[.*\])$", re.DOTALL)
@@ -70,7 +71,7 @@ def duplicate_account(customer_id: str, currency_code: str) -> ApiError:
     shifted (a missing one as `undefined`), and `t`/`f` as `true`/`false`, exactly as there."""
     detail = f"Key (customer_id, currency_code)=({customer_id}, {currency_code}) already exists."
     keys, values = (
-        [part.strip(_JS_WHITESPACE) for part in group[1:-1].split(",")]
+        [part.strip(JS_WHITESPACE) for part in group[1:-1].split(",")]
         for group in _PG_GROUPS.findall(detail)[:2]
     )
     shown = [{"t": "true", "f": "false"}.get(value, value) for value in values]

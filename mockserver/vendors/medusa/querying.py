@@ -21,8 +21,13 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from mockserver.fidelity import reproduces
-from mockserver.vendors.medusa.errors import invalid_data, refuse_repeated, unknown_error
-from mockserver.vendors.medusa.quirks import DATE_500
+from mockserver.vendors.medusa.errors import (
+    JS_WHITESPACE,
+    invalid_data,
+    refuse_repeated,
+    unknown_error,
+)
+from mockserver.vendors.medusa.quirks import DATE_500, PARSE_INT_PAGING
 
 DEFAULT_LIMIT = 15
 _KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)((?:\[[^\[\]]*\])*)$")
@@ -209,6 +214,23 @@ def order_by(
     return sorted(items, key=key, reverse=descending)
 
 
+def read_query(args: MultiDict[str, str]) -> MultiDict[str, str]:
+    """The query as Medusa's zod schema checks it (`Vendor.read_query`): `limit` and
+    `offset` preprocessed by parseInt, in vendor fidelity. A value parseInt cannot read is
+    left as sent, for the schema to refuse naming it; a repeated one too (zod sees an array)."""
+    if not reproduces(PARSE_INT_PAGING):
+        return args
+    read: MultiDict[str, str] | None = None
+    for name in ("limit", "offset"):
+        values = args.getlist(name)
+        if len(values) != 1 or not math.isfinite(number := js_parse_int(values[0])):
+            continue
+        if (text := str(int(number))) != values[0]:
+            read = read if read is not None else MultiDict(args)
+            read.setlist(name, [text])
+    return args if read is None else read
+
+
 def page_numbers(args: MultiDict[str, str]) -> tuple[int, int]:
     """`limit` and `offset` as the real server reads them (already schema-checked)."""
     return _count(args.get("limit"), "limit", DEFAULT_LIMIT), _count(
@@ -227,14 +249,15 @@ def _count(raw: str | None, name: str, default: int) -> int:
     return int(number)
 
 
-_JS_INT = re.compile(r"[\s\ufeff]*([+-]?)(?:(0[xX])([0-9a-fA-F]+)|([0-9]+))")
+_JS_INT = re.compile(f"[{re.escape(JS_WHITESPACE)}]*([+-]?)(?:(0[xX])([0-9a-fA-F]*)|([0-9]+))")
 
 
 def js_parse_int(raw: str) -> float:
     """JavaScript's `parseInt(raw)`, as Medusa reads `limit` and `offset`: leading digits only
-    (`"1.9e2"` is 1, `"12abc"` 12, `"0x10"` 16), NaN without any, Infinity past doubles."""
+    (`"1.9e2"` is 1, `"12abc"` 12, `"0x10"` 16), NaN without any (`"0x"` too), Infinity
+    past doubles."""
     found = _JS_INT.match(raw)
-    if found is None:
+    if found is None or (found[2] and not found[3]):
         return math.nan
     sign, hex_prefix, hex_digits, digits = found.groups()
     text, base = (hex_digits, 16) if hex_prefix else (digits, 10)

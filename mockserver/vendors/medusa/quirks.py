@@ -21,6 +21,16 @@ PAGING_500 = Quirk(
     evidence="real Medusa 2.21.1: GET /admin/store-credit-accounts?limit=-1 and "
     "?offset=-1, and the same on /{id}/transactions (recorded exchanges)",
 )
+PARSE_INT_PAGING = Quirk(
+    name="medusa-parseint-paging",
+    vendor_does="`limit` and `offset` are read with JavaScript's parseInt before they are "
+    "checked: trailing characters are dropped and a 0x prefix is hex (limit=3abc is 3, "
+    "offset=0x10 is 16, limit=+4z is 4); only what parseInt cannot read (abc, 0x, Infinity) "
+    "is refused",
+    spec_does="400 invalid_data: not a number (the spec's type)",
+    evidence="real Medusa 2.21.1, curl: GET /admin/store-credit-accounts?limit=3abc (200, "
+    "limit 3), ?offset=0x10&limit=1 (200, offset 16), ?limit=0x (400)",
+)
 ORDER_500 = Quirk(
     name="medusa-500-on-unknown-order",
     vendor_does="`order` naming a field the entity cannot sort by (order=foo, order=balance, "
@@ -56,7 +66,7 @@ DATE_500 = Quirk(
     evidence="real Medusa 2.21.1: GET /admin/store-credit-accounts?updated_at[$lte]=abc, "
     "?updated_at[$lte]=, ?updated_at[$lte]=0111-03-09T19:39:46.000-21:35",
 )
-QUIRKS = (PAGING_500, ORDER_500, DATE_500, NUL_500, EXPRESS_404)
+QUIRKS = (PAGING_500, PARSE_INT_PAGING, ORDER_500, DATE_500, NUL_500, EXPRESS_404)
 
 _EXPRESS_HEADERS = {
     "Content-Type": "text/html; charset=utf-8",

@@ -34,6 +34,7 @@ def spec_mode(make_app: Any) -> Any:
         f"{ACCOUNTS}?offset=-1",
         f"{ACCOUNTS}?order=nope",
         f"{ACCOUNTS}/{DEMO_ACCOUNT}/transactions?limit=-1",
+        f"{ACCOUNTS}?limit=-0x2",  # parseInt reads -2
     ],
 )
 def test_query_defects_are_500_in_vendor_mode_and_400_in_spec_mode(vendor_mode, spec_mode, path):
@@ -42,6 +43,35 @@ def test_query_defects_are_500_in_vendor_mode_and_400_in_spec_mode(vendor_mode, 
     clean = spec_mode.get(path, headers=KEY)
     assert clean.status_code == 400
     assert clean.get_json()["type"] == "invalid_data"
+
+
+@pytest.mark.parametrize(
+    ("query", "offset", "limit"),
+    [
+        ("limit=3abc", 0, 3),
+        ("offset=0x10&limit=1", 16, 1),
+        ("limit=%20%205x", 0, 5),
+        ("limit=%2B4z", 0, 4),
+        ("offset=12abc", 12, 15),
+    ],
+)
+@pytest.mark.parametrize("listing", [ACCOUNTS, f"{ACCOUNTS}/{DEMO_ACCOUNT}/transactions"])
+def test_paging_is_read_by_parse_int_before_it_is_checked_in_vendor_mode(
+    vendor_mode, spec_mode, listing, query, offset, limit
+):
+    answer = vendor_mode.get(f"{listing}?{query}", headers=KEY)
+    assert answer.status_code == 200, answer.get_json()
+    assert (answer.get_json()["offset"], answer.get_json()["limit"]) == (offset, limit)
+    refused = spec_mode.get(f"{listing}?{query}", headers=KEY)
+    assert (refused.status_code, refused.get_json()["type"]) == (400, "invalid_data")
+
+
+@pytest.mark.parametrize(("sent", "shown"), [("0x", "0x"), ("0xg", "0xg"), ("%1C5", "\x1c5")])
+def test_what_parse_int_cannot_read_is_refused_naming_it(vendor_mode, sent, shown):
+    answer = vendor_mode.get(f"{ACCOUNTS}?limit={sent}", headers=KEY)
+    assert answer.status_code == 400
+    expected = f"Invalid request: Expected type: 'number' for field 'limit', got: '{shown}'"
+    assert answer.get_json()["message"] == expected
 
 
 @pytest.mark.parametrize(
