@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from flask import g, request
+from flask import g, has_app_context, request
 from werkzeug.datastructures import MultiDict
 
 from mockserver.errors import ApiError, Problem
@@ -24,6 +24,7 @@ from mockserver.fidelity import reproduces
 from mockserver.openapi import load_spec
 from mockserver.vendors.medusa.qs import query_root
 from mockserver.vendors.medusa.quirks import (
+    DEEP_KEY_500,
     EXPRESS_404,
     ORDER_500,
     PAGING_500,
@@ -245,7 +246,7 @@ def _wants_real_500(problems: Iterable[Problem]) -> bool:
     )
 
 
-# Query parameters that take one value, and the type zod names when they come repeated.
+# Query parameters that take one value, and the type zod names when they come as more.
 SINGLE_VALUED = {
     "limit": "number",
     "offset": "number",
@@ -254,24 +255,62 @@ SINGLE_VALUED = {
     "fields": "string",
     "with_deleted": "boolean",
 }
+_ARRAY_SUFFIX = re.compile(r"\[[0-9]*\]")  # `name[]`, `name[0]`: the parser makes an array
 
 
-def refuse_repeated(args: MultiDict[str, str]) -> None:
-    """`limit=1&limit=2` reaches zod as an array: a type error showing the joined values."""
+def refuse_unreadable_query(args: MultiDict[str, str]) -> None:
+    """What Medusa refuses in a query before any handler reads it: a key too deep for its
+    normaliser, then single-valued fields that reach zod as an array or an object."""
+    refuse_deep_keys(args)
+    mistyped = mistyped_fields(args)
+    if mistyped:
+        raise invalid_data(_join(mistyped))
+
+
+def refuse_deep_keys(args: MultiDict[str, str]) -> None:
+    """Medusa's `normalizeQuery` splits `a.b` into a nested field and throws on `a.b.c`,
+    before validation (a 500 on the real server: `DEEP_KEY_500`)."""
+    for key in args:
+        head = key.split("[", 1)[0]
+        if head.count(".") >= 2:
+            status = 500 if reproduces(DEEP_KEY_500) else 400
+            raise error(status, "invalid_argument", f"Key accessor more than 2 levels deep: {head}")
+
+
+def mistyped_fields(args: MultiDict[str, str]) -> list[Problem]:
+    """Type problems for the single-valued fields the operation declares that the query
+    parser hands zod as an array (`limit=1&limit=2`, `limit[]=1`, `limit[0]=1`: zod shows the
+    values joined) or as an object (`limit[x]=1`, `limit.x=1`: '[object Object]')."""
+    operation = g.get("operation") if has_app_context() else None  # models run outside too
+    declared = operation.query_names if operation is not None else SINGLE_VALUED.keys()
+    found = []
     for name, expected in SINGLE_VALUED.items():
+        if name not in declared:
+            continue
+        nested = [key for key in args if key != name and query_root(key) == name]
         values = args.getlist(name)
-        if len(values) > 1:
-            raise invalid_data(
-                f"Invalid request: Expected type: '{expected}' for field '{name}', "
-                f"got: '{','.join(values)}'"
-            )
+        value: Any
+        if any(not _ARRAY_SUFFIX.fullmatch(key[len(name) :]) for key in nested):
+            value = {}
+        elif nested or len(values) > 1:
+            value = values + [v for key in nested for v in args.getlist(key)]
+        else:
+            continue
+        found.append(Problem("query", name, "type", f"not one {expected}", expected, value))
+    return found
 
 
 class MedusaErrors:
     """`mockserver.vendor.ErrorFormat` for Medusa."""
 
     def invalid_request(self, problems: list[Problem]) -> ApiError:
-        refuse_repeated(request.args)  # zod sees an array first, whatever the values
+        refuse_deep_keys(request.args)  # the normaliser throws before zod sees anything
+        mistyped = mistyped_fields(request.args)
+        if mistyped:  # zod checks the array or object it got, not the values inside
+            names = {p.field for p in mistyped}
+            problems = mistyped + [
+                p for p in problems if not (p.location == "query" and p.field in names)
+            ]
         if _wants_real_500(problems):
             return unknown_error()
         for problem in problems:

@@ -24,7 +24,7 @@ from mockserver.fidelity import reproduces
 from mockserver.vendors.medusa.errors import (
     JS_WHITESPACE,
     invalid_data,
-    refuse_repeated,
+    refuse_unreadable_query,
     unknown_error,
 )
 from mockserver.vendors.medusa.quirks import DATE_500, PARSE_INT_PAGING
@@ -103,7 +103,7 @@ class Condition:
 
 def parse_filters(args: MultiDict[str, str], allowed: Iterable[str]) -> list[Condition]:
     """Every filter of the query string, plain and bracket forms alike."""
-    refuse_repeated(args)  # zod's type check runs before any filter reaches the database
+    refuse_unreadable_query(args)  # zod's type check runs before any filter reaches the database
     allowed = set(allowed)
     grouped: dict[tuple[str, str], list[str]] = {}
     for key in args:

@@ -31,6 +31,15 @@ PARSE_INT_PAGING = Quirk(
     evidence="real Medusa 2.21.1, curl: GET /admin/store-credit-accounts?limit=3abc (200, "
     "limit 3), ?offset=0x10&limit=1 (200, offset 16), ?limit=0x (400)",
 )
+DEEP_KEY_500 = Quirk(
+    name="medusa-500-on-deep-query-key",
+    vendor_does="a query key of more than two dotted parts (a.b.c=1, fields.a.b=1) is "
+    "refused by Medusa's query normaliser with a 500: {type: invalid_argument, message: "
+    "'Key accessor more than 2 levels deep: a.b.c'}",
+    spec_does="400 with the same body",
+    evidence="real Medusa 2.21.1, curl: GET /admin/store-credit-accounts?a.b.c=1, "
+    "?fields.a.b=1, ?limit.x.y=1",
+)
 ORDER_500 = Quirk(
     name="medusa-500-on-unknown-order",
     vendor_does="`order` naming a field the entity cannot sort by (order=foo, order=balance, "
@@ -66,7 +75,7 @@ DATE_500 = Quirk(
     evidence="real Medusa 2.21.1: GET /admin/store-credit-accounts?updated_at[$lte]=abc, "
     "?updated_at[$lte]=, ?updated_at[$lte]=0111-03-09T19:39:46.000-21:35",
 )
-QUIRKS = (PAGING_500, PARSE_INT_PAGING, ORDER_500, DATE_500, NUL_500, EXPRESS_404)
+QUIRKS = (PAGING_500, PARSE_INT_PAGING, DEEP_KEY_500, ORDER_500, DATE_500, NUL_500, EXPRESS_404)
 
 _EXPRESS_HEADERS = {
     "Content-Type": "text/html; charset=utf-8",

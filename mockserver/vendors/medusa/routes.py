@@ -22,7 +22,7 @@ from mockserver.requestctx import (
     utcnow,
 )
 from mockserver.vendors.medusa.auth import login
-from mockserver.vendors.medusa.errors import invalid_data, refuse_repeated, unknown_error
+from mockserver.vendors.medusa.errors import invalid_data, refuse_unreadable_query, unknown_error
 from mockserver.vendors.medusa.models import Actor, Ledger, parse_amount
 from mockserver.vendors.medusa.quirks import NUL_500
 from mockserver.vendors.medusa.v8json import express_json_error
@@ -40,7 +40,7 @@ def _ledger() -> Ledger:
 def _payload() -> Any:
     """The validated body, and the fields query checked; a NUL in any string fails the write
     as on the real server's PostgreSQL (vendor fidelity)."""
-    refuse_repeated(query())
+    refuse_unreadable_query(query())
     payload = body()
     if reproduces(NUL_500) and _holds_nul(payload):
         raise unknown_error()
@@ -79,7 +79,7 @@ def create_account() -> Response:
 
 @blueprint.get(f"{ACCOUNTS}/<id>")
 def get_account(id: str) -> Response:  # noqa: A002 - the spec's parameter name
-    refuse_repeated(query())
+    refuse_unreadable_query(query())
     ledger = _ledger()
     return respond(account_answer(ledger, ledger.account(id), query().get("fields")))
 

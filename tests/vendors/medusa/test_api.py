@@ -536,6 +536,21 @@ def test_list_id_filters(medusa, sandbox, populated):
         ("balance=10", "Invalid request: Unrecognized fields: 'balance'"),
         ("limit=abc", "Invalid request: Expected type: 'number' for field 'limit', got: 'abc'"),
         ("offset=abc", "Invalid request: Expected type: 'number' for field 'offset', got: 'abc'"),
+        # The query parser makes objects of `[x]` and `.x` keys, arrays of `[]` and `[0]`.
+        (
+            "limit.x=1",
+            "Invalid request: Expected type: 'number' for field 'limit', got: '[object Object]'",
+        ),
+        (
+            "q%5Bx%5D=1",
+            "Invalid request: Expected type: 'string' for field 'q', got: '[object Object]'",
+        ),
+        ("limit%5B%5D=7", "Invalid request: Expected type: 'number' for field 'limit', got: '7'"),
+        (
+            "foo=2&with_deleted.x=1",
+            "Invalid request: Expected type: 'boolean' for field 'with_deleted', "
+            "got: '[object Object]'; Unrecognized fields: 'foo'",
+        ),
         (
             "limit=-1",
             "Invalid request: Invalid value for field 'limit', got: '-1' "

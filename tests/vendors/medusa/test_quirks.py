@@ -66,6 +66,17 @@ def test_paging_is_read_by_parse_int_before_it_is_checked_in_vendor_mode(
     assert (refused.status_code, refused.get_json()["type"]) == (400, "invalid_data")
 
 
+@pytest.mark.parametrize("key", ["a.b.c", "fields.a.b", "limit.x.y"])
+def test_a_query_key_too_deep_is_500_in_vendor_mode_and_400_in_spec_mode(
+    vendor_mode, spec_mode, key
+):
+    body = {"type": "invalid_argument", "message": f"Key accessor more than 2 levels deep: {key}"}
+    answer = vendor_mode.get(f"{ACCOUNTS}?{key}=1", headers=KEY)
+    assert (answer.status_code, answer.get_json()) == (500, body)
+    clean = spec_mode.get(f"{ACCOUNTS}?{key}=1", headers=KEY)
+    assert (clean.status_code, clean.get_json()) == (400, body)
+
+
 @pytest.mark.parametrize(("sent", "shown"), [("0x", "0x"), ("0xg", "0xg"), ("%1C5", "\x1c5")])
 def test_what_parse_int_cannot_read_is_refused_naming_it(vendor_mode, sent, shown):
     answer = vendor_mode.get(f"{ACCOUNTS}?limit={sent}", headers=KEY)

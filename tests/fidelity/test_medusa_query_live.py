@@ -1,6 +1,8 @@
-"""Paging values sent to the real Medusa 2.21.1 and to the mock in its default (vendor) mode:
+"""Query strings sent to the real Medusa 2.21.1 and to the mock in its default (vendor) mode:
 the same status, the same page numbers or the same error body. Medusa reads `limit` and
-`offset` with JavaScript's parseInt before checking them, so trailing characters and hex pass."""
+`offset` with JavaScript's parseInt before checking them (trailing characters and hex pass),
+its query parser turns `name[x]` and `name.x` into objects and `name[]` into arrays, and its
+normaliser refuses keys of more than two dotted parts."""
 
 from __future__ import annotations
 
@@ -24,12 +26,29 @@ QUERIES = [
     "limit=Infinity",
     "limit=%1C5",
     "limit=-0x2",
+    "limit.x=1",
+    "limit%5Bx%5D=1",
+    "q%5Bx%5D=1",
+    "with_deleted.x=1",
+    "order.x=1",
+    "limit.x=1&foo=2",
+    "foo=2&limit.x=1",
+    "limit%5B%5D=7",
+    "limit%5B0%5D=5",
+    "limit=1&limit.x=2",
+    "limit=1&limit=2",
+    "q.x=1&q.y=2",
+    "id.x=1",
+    "currency_code.x=usd",
+    "a.b.c=1",
+    "fields.a.b=1",
+    "limit.x.y=1",
 ]
 
 
 @pytest.mark.real_medusa
 @pytest.mark.parametrize("query", QUERIES)
-def test_paging_is_read_as_the_real_medusa_reads_it(real_medusa, make_app: Any, query):
+def test_the_query_is_read_as_the_real_medusa_reads_it(real_medusa, make_app: Any, query):
     real = httpx.get(
         f"{real_medusa.base_url}{ACCOUNTS}?{query}&fields=id",
         headers=real_medusa.basic_header,
