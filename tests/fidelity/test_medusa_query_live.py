@@ -43,6 +43,14 @@ QUERIES = [
     "a.b.c=1",
     "fields.a.b=1",
     "limit.x.y=1",
+    "with_deleted=yes",
+    "with_deleted=1",
+    "with_deleted=TRUE",
+    "with_deleted=true",
+    "with_deleted=false",
+    "order=-",
+    "fields=*nothing",
+    "offset=",
 ]
 
 

@@ -280,7 +280,9 @@ def refuse_deep_keys(args: MultiDict[str, str]) -> None:
 def mistyped_fields(args: MultiDict[str, str]) -> list[Problem]:
     """Type problems for the single-valued fields the operation declares that the query
     parser hands zod as an array (`limit=1&limit=2`, `limit[]=1`, `limit[0]=1`: zod shows the
-    values joined) or as an object (`limit[x]=1`, `limit.x=1`: '[object Object]')."""
+    values joined) or as an object (`limit[x]=1`, `limit.x=1`: '[object Object]'), and for
+    a boolean other than `true` or `false` (zod takes no `1` or `yes`, which openapi-core
+    would cast)."""
     operation = g.get("operation") if has_app_context() else None  # models run outside too
     declared = operation.query_names if operation is not None else SINGLE_VALUED.keys()
     found = []
@@ -294,6 +296,8 @@ def mistyped_fields(args: MultiDict[str, str]) -> list[Problem]:
             value = {}
         elif nested or len(values) > 1:
             value = values + [v for key in nested for v in args.getlist(key)]
+        elif expected == "boolean" and values and values[0] not in ("true", "false"):
+            value = values[0]
         else:
             continue
         found.append(Problem("query", name, "type", f"not one {expected}", expected, value))

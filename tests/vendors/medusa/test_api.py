@@ -547,6 +547,10 @@ def test_list_id_filters(medusa, sandbox, populated):
         ),
         ("limit%5B%5D=7", "Invalid request: Expected type: 'number' for field 'limit', got: '7'"),
         (
+            "with_deleted=yes",
+            "Invalid request: Expected type: 'boolean' for field 'with_deleted', got: 'yes'",
+        ),
+        (
             "foo=2&with_deleted.x=1",
             "Invalid request: Expected type: 'boolean' for field 'with_deleted', "
             "got: '[object Object]'; Unrecognized fields: 'foo'",
