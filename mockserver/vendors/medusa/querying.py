@@ -35,6 +35,8 @@ _OPERATORS = frozenset(
     {"$eq", "$ne", "$in", "$nin", "$gt", "$gte", "$lt", "$lte", "$like", "$ilike"}
 )
 _RANGE_OPERATORS = frozenset({"$gt", "$gte", "$lt", "$lte"})  # one value each; $eq/$ne take lists
+_LIST_OPERATORS = frozenset({"$in", "$nin"})
+_SINGLE_VALUE_OPERATORS = _RANGE_OPERATORS | {"$like", "$ilike"}
 DATE_FIELDS = frozenset({"created_at", "updated_at"})
 NULL_TEXT = "null"
 MAX_UTC_OFFSET = timedelta(hours=15, minutes=59)
@@ -113,7 +115,8 @@ def parse_filters(args: MultiDict[str, str], allowed: Iterable[str]) -> list[Con
         name, brackets = match.group(1), match.group(2)
         parts = re.findall(r"\[([^\[\]]*)\]", brackets)
         operator = "$in" if name not in DATE_FIELDS else ""
-        if parts and parts[0].startswith("$"):
+        explicit = bool(parts) and parts[0].startswith("$")
+        if explicit:
             operator, parts = parts[0], parts[1:]
         elif name in DATE_FIELDS:
             if not reproduces(DATE_500):
@@ -123,6 +126,9 @@ def parse_filters(args: MultiDict[str, str], allowed: Iterable[str]) -> list[Con
                 )
             operator = "$eq"  # the real server compares a bare date for equality
         indexes_ok = all(not p or (p.isascii() and p.isdigit()) for p in parts)
+        if explicit and name not in DATE_FIELDS and operator in _OPERATORS:
+            is_list = bool(parts) or len(args.getlist(key)) > 1
+            _refuse_misshapen(name, operator, is_object=not indexes_ok, is_list=is_list)
         if operator not in _OPERATORS or not indexes_ok:
             continue  # the real server ignores operators it does not know
         values = args.getlist(key)
@@ -137,6 +143,21 @@ def parse_filters(args: MultiDict[str, str], allowed: Iterable[str]) -> list[Con
                     parse_date(value, f"{name}.{operator}")
         grouped.setdefault((name, operator), []).extend(values)
     return [Condition(n, op, tuple(vs)) for (n, op), vs in grouped.items()]
+
+
+def _refuse_misshapen(name: str, operator: str, is_object: bool, is_list: bool) -> None:
+    """zod's operator map on a text filter: `$in` and `$nin` take a list, `$eq` and `$ne` a
+    value or a list, the others one value, and no operator takes an object (`id[$in][x]`).
+    Real Medusa 2.21.1 names the field and shows the map as '[object Object]'."""
+    if (
+        is_object
+        or (operator in _LIST_OPERATORS and not is_list)
+        or (operator in _SINGLE_VALUE_OPERATORS and is_list)
+    ):
+        raise invalid_data(
+            f"Invalid request: Expected type: 'string, array' for field '{name}', "
+            "got: '[object Object]'"
+        )
 
 
 def parse_date(value: str, name: str) -> datetime:

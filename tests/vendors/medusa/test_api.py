@@ -546,6 +546,16 @@ def test_list_id_filters(medusa, sandbox, populated):
             "Invalid request: Expected type: 'string' for field 'q', got: '[object Object]'",
         ),
         ("limit%5B%5D=7", "Invalid request: Expected type: 'number' for field 'limit', got: '7'"),
+        (  # `$in` wants a list: zod shows the operator map
+            "id%5B%24in%5D=x",
+            "Invalid request: Expected type: 'string, array' for field 'id', "
+            "got: '[object Object]'",
+        ),
+        (
+            "currency_code%5B%24like%5D%5B%5D=x",
+            "Invalid request: Expected type: 'string, array' for field 'currency_code', "
+            "got: '[object Object]'",
+        ),
         (
             "with_deleted=yes",
             "Invalid request: Expected type: 'boolean' for field 'with_deleted', got: 'yes'",
