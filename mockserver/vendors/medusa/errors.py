@@ -289,7 +289,7 @@ def mistyped_fields(args: MultiDict[str, str]) -> list[Problem]:
     for name, expected in SINGLE_VALUED.items():
         if name not in declared:
             continue
-        nested = [key for key in args if key != name and query_root(key) == name]
+        nested = [k for k in args if k.startswith(name) and k != name and query_root(k) == name]
         values = args.getlist(name)
         value: Any
         if any(not _ARRAY_SUFFIX.fullmatch(key[len(name) :]) for key in nested):

@@ -320,6 +320,11 @@ def test_paging_numbers_are_read_as_javascripts_parse_int(
     assert (answer.get_json()["offset"], answer.get_json()["limit"]) == (offset, limit)
 
 
+def test_a_key_in_brackets_is_no_nested_value_of_its_field(medusa, key):
+    # qs reads `[limit]` as `limit` itself, never as an object inside it.
+    assert medusa.get(f"{ACC}?%5Blimit%5D=2", headers=key).status_code == 200
+
+
 def test_keys_the_query_parser_drops_are_not_refused(medusa, key):
     assert medusa.get(f"{ACC}?__proto__=1&=2", headers=key).status_code == 200
 
