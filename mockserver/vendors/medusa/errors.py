@@ -101,6 +101,15 @@ def unknown_error() -> ApiError:
     )
 
 
+def type_error(field: str, expected: str, got: Any) -> ApiError:
+    """zod's refusal of a value of the wrong type, as Medusa words it."""
+    return invalid_data(f"Invalid request: {_type_message(field, expected, got)}")
+
+
+def _type_message(field: str, expected: str, got: Any) -> str:
+    return f"Expected type: '{expected}' for field '{field}', got: '{js_string(got)}'"
+
+
 def js_string(value: Any) -> str:
     """`String(value)` in JavaScript, for the `got: '...'` part of type messages."""
     if value is None:
@@ -153,7 +162,7 @@ def _message(problem: Problem) -> str:
         return f"Field '{name}' is required"
     if problem.kind == "type":
         expected = _JS_TYPE_NAMES.get(str(problem.expected), str(problem.expected))
-        return f"Expected type: '{expected}' for field '{name}', got: '{js_string(problem.value)}'"
+        return _type_message(name, expected, problem.value)
     if problem.kind == "enum":
         options = _ENUM_OPTIONS.search(problem.message)
         if options:

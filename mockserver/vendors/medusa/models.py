@@ -24,8 +24,8 @@ from mockserver.store import TenantStore
 from mockserver.vendors.medusa.errors import (
     duplicate_account,
     invalid_data,
-    js_string,
     not_found,
+    type_error,
 )
 
 ACCOUNT = "account"
@@ -309,8 +309,5 @@ def check_note(note: str | None) -> None:
 def parse_amount(value: Any) -> Decimal:
     """A schema-valid JSON number as an exact decimal; non-finite ones are not numbers."""
     if isinstance(value, float) and not math.isfinite(value):
-        raise invalid_data(
-            "Invalid request: Expected type: 'number' for field 'amount', "
-            f"got: '{js_string(value)}'"
-        )
+        raise type_error("amount", "number", value)
     return to_decimal(value)

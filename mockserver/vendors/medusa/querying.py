@@ -23,8 +23,8 @@ from werkzeug.datastructures import MultiDict
 from mockserver.fidelity import reproduces
 from mockserver.vendors.medusa.errors import (
     JS_WHITESPACE,
-    invalid_data,
     refuse_unreadable_query,
+    type_error,
     unknown_error,
 )
 from mockserver.vendors.medusa.quirks import DATE_500, PARSE_INT_PAGING
@@ -120,10 +120,7 @@ def parse_filters(args: MultiDict[str, str], allowed: Iterable[str]) -> list[Con
             operator, parts = parts[0], parts[1:]
         elif name in DATE_FIELDS:
             if not reproduces(DATE_500):
-                raise invalid_data(
-                    f"Invalid request: Expected type: 'record' for field '{name}', "
-                    f"got: '{args.get(key)}'"
-                )
+                raise type_error(name, "record", args.get(key))
             operator = "$eq"  # the real server compares a bare date for equality
         indexes_ok = all(not p or (p.isascii() and p.isdigit()) for p in parts)
         if explicit and name not in DATE_FIELDS and operator in _OPERATORS:
@@ -134,10 +131,7 @@ def parse_filters(args: MultiDict[str, str], allowed: Iterable[str]) -> list[Con
         values = args.getlist(key)
         if name in DATE_FIELDS:
             if len(values) > 1 and operator in _RANGE_OPERATORS and not brackets.endswith("[]"):
-                raise invalid_data(
-                    f"Invalid request: Expected type: 'string' for field '{name}, {operator}', "
-                    f"got: '{','.join(values)}'"
-                )
+                raise type_error(f"{name}, {operator}", "string", values)
             for value in values:
                 if value != NULL_TEXT:
                     parse_date(value, f"{name}.{operator}")
@@ -154,10 +148,7 @@ def _refuse_misshapen(name: str, operator: str, is_object: bool, is_list: bool) 
         or (operator in _LIST_OPERATORS and not is_list)
         or (operator in _SINGLE_VALUE_OPERATORS and is_list)
     ):
-        raise invalid_data(
-            f"Invalid request: Expected type: 'string, array' for field '{name}', "
-            "got: '[object Object]'"
-        )
+        raise type_error(name, "string, array", {})
 
 
 def parse_date(value: str, name: str) -> datetime:
@@ -171,9 +162,7 @@ def parse_date(value: str, name: str) -> datetime:
     except ValueError:
         if reproduces(DATE_500):
             raise unknown_error() from None
-        raise invalid_data(
-            f"Invalid request: Expected type: 'date' for field '{name}', got: '{value}'"
-        ) from None
+        raise type_error(name, "date", value) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.now().astimezone().tzinfo)
     return moment
@@ -264,9 +253,7 @@ def _count(raw: str | None, name: str, default: int) -> int:
         return default
     number = js_parse_int(raw)
     if not math.isfinite(number) or number < 0:
-        raise invalid_data(
-            f"Invalid request: Expected type: 'number' for field '{name}', got: '{raw}'"
-        )
+        raise type_error(name, "number", raw)
     return int(number)
 
 
