@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from contracts.config import Settings
 from contracts.known import load
 from contracts.results import EXIT_BUDGET, EXIT_FAILED, EXIT_UNUSABLE, Outcome
@@ -15,7 +17,10 @@ from contracts.runner import default_app, run
 from contracts.schema import raw_spec, takes_header
 from contracts.target import Kind
 from contracts.vendors import registry
+from tests.contracts import planted as p
 from tests.mutation.bugs import by_name
+
+ACCOUNT_LIST = "/admin/store-credit-accounts"
 
 
 def free_port() -> int:
@@ -74,6 +79,36 @@ def test_check_selection_reaches_the_scenarios():
     assert "ledger_arithmetic" not in excluded.failed_checks
     only = run(small(phases=(), include_checks=("overdraft_refused",)), app=default_app())
     assert {check for _op, check, _p, _f in only.vendors[0].rows()} == {"overdraft_refused"}
+
+
+def another_writer(app, times: int):
+    """The mock shared with someone who opens an account, with the same credential, just
+    before each of the suite's first `times` descending reads of the account list."""
+    from werkzeug.test import Client
+
+    seen = []
+
+    def hook(req, body):
+        if req.method == "GET" and req.path == ACCOUNT_LIST and "order=-" in req.query_string.decode():
+            seen.append(req.path)
+            if len(seen) <= times:
+                headers = {"Authorization": req.headers["Authorization"]}
+                made = Client(app).post(ACCOUNT_LIST, json={"currency_code": "usd"}, headers=headers)
+                assert made.status_code == 200, made.text
+        return None
+
+    return p.Planted(app, request=hook), seen
+
+
+@pytest.mark.parametrize("times", [1, 1000])
+def test_a_list_that_moves_while_it_is_read_is_not_a_paging_failure(times):
+    """A shared staging list grows under the check (the real-Medusa CI tier caught this as a
+    false `pages_agree` failure): it reads again, and never reports the move as a defect."""
+    app, seen = another_writer(default_app(), times)
+    result = run(small(phases=(), include_checks=("pages_agree",)), app=app)
+    rows = {(check, passed, failed) for _op, check, passed, failed in result.vendors[0].rows()}
+    assert seen and "pages_agree" not in result.failed_checks, result.vendors[0].rows()
+    assert any(passed for _c, passed, _f in rows) == (times == 1)
 
 
 def test_known_deviation_matches_on_status_request_and_answer(tmp_path):
