@@ -89,11 +89,17 @@ def another_writer(app, times: int):
     seen = []
 
     def hook(req, body):
-        if req.method == "GET" and req.path == ACCOUNT_LIST and "order=-" in req.query_string.decode():
+        if (
+            req.method == "GET"
+            and req.path == ACCOUNT_LIST
+            and "order=-" in req.query_string.decode()
+        ):
             seen.append(req.path)
             if len(seen) <= times:
                 headers = {"Authorization": req.headers["Authorization"]}
-                made = Client(app).post(ACCOUNT_LIST, json={"currency_code": "usd"}, headers=headers)
+                made = Client(app).post(
+                    ACCOUNT_LIST, json={"currency_code": "usd"}, headers=headers
+                )
                 assert made.status_code == 200, made.text
         return None
 
