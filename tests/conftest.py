@@ -40,11 +40,25 @@ def client(app: Flask) -> Any:
     return app.test_client()
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests against the real Medusa share one server and database: one xdist group, in turn."""
+    """Tests against the real Medusa share one server and database: one xdist group, in turn.
+
+    First among the hooks: an xdist worker reads the groups in its own hook of this name, and
+    a group added after it is ignored (the tests then run at once on every worker)."""
     for item in items:
         if item.get_closest_marker("real_medusa"):
             item.add_marker(pytest.mark.xdist_group("real_medusa"))
+
+
+@pytest.fixture(autouse=True)
+def _real_medusa_alone(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test against the real Medusa holds it alone (see `realmedusa.alone`)."""
+    if request.node.get_closest_marker("real_medusa") is None:
+        yield
+        return
+    with realmedusa.alone():
+        yield
 
 
 @pytest.fixture(scope="session")

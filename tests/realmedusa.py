@@ -18,6 +18,8 @@ import subprocess
 import tempfile
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,6 +103,21 @@ def _healthy(url: str) -> bool:
             return response.status == 200
     except OSError:
         return False
+
+
+@contextmanager
+def alone() -> Iterator[None]:
+    """Hold the server for one test: no other xdist worker's test talks to it meanwhile.
+
+    `--dist loadgroup` should already keep these tests on one worker, but it depends on
+    pytest-xdist rewriting node ids, which pytest 9.2 silently ignores (pytest-xdist issue
+    1386); a test counting rows or paging the account list must never see another's writes.
+    """
+    folder = root()
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "tests.turn", "w") as turn:
+        fcntl.flock(turn, fcntl.LOCK_EX)
+        yield
 
 
 def start(run_id: str) -> RealMedusa:
