@@ -10,10 +10,8 @@ JavaScript's `String()` renders it) and one `Unrecognized fields: 'a, b'` after 
 from __future__ import annotations
 
 import ast
-import math
 import re
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from flask import g, has_app_context, request
@@ -22,6 +20,7 @@ from werkzeug.datastructures import MultiDict
 from mockserver.errors import ApiError, Problem
 from mockserver.fidelity import reproduces
 from mockserver.openapi import load_spec
+from mockserver.vendors.medusa.js import JS_WHITESPACE, js_string
 from mockserver.vendors.medusa.qs import query_root
 from mockserver.vendors.medusa.quirks import (
     DEEP_KEY_500,
@@ -51,11 +50,6 @@ _LOCATION_ORDER = ("body", "query", "path", "header", "cookie")
 _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
 _PG_GROUPS = re.compile(r"\([^(]*\)")
 _ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")  # ASCII digits only: "²" and "٣" are no index
-# What JavaScript's String.prototype.trim() and parseInt() skip (Python's strip() and `\s`
-# take more: \x1c-\x1f, \x85).
-JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(
-    map(chr, range(0x2000, 0x200B))
-)
 _ENUM_OPTIONS = re.compile(r"is not one of (\[.*\])$", re.DOTALL)
 
 
@@ -108,52 +102,6 @@ def type_error(field: str, expected: str, got: Any) -> ApiError:
 
 def _type_message(field: str, expected: str, got: Any) -> str:
     return f"Expected type: '{expected}' for field '{field}', got: '{js_string(got)}'"
-
-
-def js_string(value: Any) -> str:
-    """`String(value)` in JavaScript, for the `got: '...'` part of type messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "[object Object]"
-    if isinstance(value, list):
-        return ",".join("" if item is None else js_string(item) for item in value)
-    if isinstance(value, int | float | Decimal):
-        return js_number(value)
-    return str(value)
-
-
-def js_number(value: float | int | Decimal) -> str:
-    """ECMAScript Number::toString (1.0 -> '1', 1e21 -> '1e+21', 1e-7 -> '1e-7')."""
-    number = float(value)
-    if math.isnan(number):
-        return "NaN"
-    if math.isinf(number):
-        return "Infinity" if number > 0 else "-Infinity"
-    if number == 0:
-        return "0"
-    sign = "-" if number < 0 else ""
-    digits, exponent = _shortest_digits(abs(number))
-    k, n = len(digits), exponent
-    if k <= n <= 21:
-        text = digits + "0" * (n - k)
-    elif 0 < n <= 21:
-        text = digits[:n] + "." + digits[n:]
-    elif -6 < n <= 0:
-        text = "0." + "0" * -n + digits
-    else:
-        mantissa = digits[0] + ("." + digits[1:] if k > 1 else "")
-        text = f"{mantissa}e{'+' if n - 1 >= 0 else '-'}{abs(n - 1)}"
-    return sign + text
-
-
-def _shortest_digits(number: float) -> tuple[str, int]:
-    """Shortest round-trip digits and the decimal exponent n (value = 0.digits * 10**n)."""
-    sign, digit_tuple, exp = Decimal(repr(number)).normalize().as_tuple()
-    digits = "".join(map(str, digit_tuple))
-    return digits, len(digits) + int(exp)
 
 
 def _message(problem: Problem) -> str:

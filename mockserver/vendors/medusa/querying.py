@@ -22,11 +22,11 @@ from werkzeug.datastructures import MultiDict
 
 from mockserver.fidelity import reproduces
 from mockserver.vendors.medusa.errors import (
-    JS_WHITESPACE,
     refuse_unreadable_query,
     type_error,
     unknown_error,
 )
+from mockserver.vendors.medusa.js import js_parse_int
 from mockserver.vendors.medusa.quirks import DATE_500, PARSE_INT_PAGING
 
 DEFAULT_LIMIT = 15
@@ -255,22 +255,3 @@ def _count(raw: str | None, name: str, default: int) -> int:
     if not math.isfinite(number) or number < 0:
         raise type_error(name, "number", raw)
     return int(number)
-
-
-_JS_INT = re.compile(f"[{re.escape(JS_WHITESPACE)}]*([+-]?)(?:(0[xX])([0-9a-fA-F]*)|([0-9]+))")
-
-
-def js_parse_int(raw: str) -> float:
-    """JavaScript's `parseInt(raw)`, as Medusa reads `limit` and `offset`: leading digits only
-    (`"1.9e2"` is 1, `"12abc"` 12, `"0x10"` 16), NaN without any (`"0x"` too), Infinity
-    past doubles."""
-    found = _JS_INT.match(raw)
-    if found is None or (found[2] and not found[3]):
-        return math.nan
-    sign, hex_prefix, hex_digits, digits = found.groups()
-    text, base = (hex_digits, 16) if hex_prefix else (digits, 10)
-    try:
-        value = float(int(text[:400], base)) if len(text) <= 400 else math.inf
-    except OverflowError:  # beyond the largest double: JavaScript says Infinity
-        value = math.inf
-    return -value if sign == "-" else value

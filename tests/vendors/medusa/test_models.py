@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from mockserver.errors import ApiError
 from mockserver.store import Store
-from mockserver.vendors.medusa.errors import js_string
+from mockserver.vendors.medusa.js import js_string
 from mockserver.vendors.medusa.models import Actor, Ledger, json_number, to_decimal
 from mockserver.vendors.medusa.querying import parse_filters, select
 from mockserver.vendors.medusa.v8json import express_json_error
