@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from flask import g, has_app_context, request
@@ -20,6 +21,7 @@ from werkzeug.datastructures import MultiDict
 from mockserver.errors import ApiError, Problem
 from mockserver.fidelity import reproduces
 from mockserver.openapi import load_spec
+from mockserver.vendors.medusa import qs, zod
 from mockserver.vendors.medusa.js import JS_WHITESPACE, js_string
 from mockserver.vendors.medusa.qs import query_root
 from mockserver.vendors.medusa.quirks import (
@@ -50,6 +52,9 @@ _LOCATION_ORDER = ("body", "query", "path", "header", "cookie")
 _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
 _PG_GROUPS = re.compile(r"\([^(]*\)")
 _ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")  # ASCII digits only: "²" and "٣" are no index
+_MAX_ISSUES = 3  # Medusa's formatError words zod's first three issues only
+ZOD = "zod"  # the `rule` of a Problem that is a zod issue, worded already
+_ABSENT = object()  # JavaScript's undefined
 _ENUM_OPTIONS = re.compile(r"is not one of (\[.*\])$", re.DOTALL)
 
 
@@ -106,6 +111,8 @@ def _type_message(field: str, expected: str, got: Any) -> str:
 
 def _message(problem: Problem) -> str:
     name = problem.field
+    if problem.rule == ZOD:
+        return problem.message
     if problem.kind == "required":
         return f"Field '{name}' is required"
     if problem.kind == "type":
@@ -130,7 +137,7 @@ def _join(problems: list[Problem]) -> str:
         sent = _sent_order(problems[0].location)
         unknown.sort(key=lambda name: _js_key_order(name, sent.get(name, len(sent))))
         messages.append(f"Unrecognized fields: '{', '.join(dict.fromkeys(unknown))}'")
-    return "Invalid request: " + "; ".join(messages)
+    return "Invalid request: " + "; ".join(messages[:_MAX_ISSUES])
 
 
 def _js_key_order(name: str, sent_at: int) -> tuple[int, int]:
@@ -203,75 +210,93 @@ def _wants_real_500(problems: Iterable[Problem]) -> bool:
     )
 
 
-# Query parameters that take one value, and the type zod names when they come as more.
-SINGLE_VALUED = {
-    "limit": "number",
-    "offset": "number",
-    "order": "string",
-    "q": "string",
-    "fields": "string",
-    "with_deleted": "boolean",
-}
-_ARRAY_SUFFIX = re.compile(r"\[[0-9]*\]")  # `name[]`, `name[0]`: the parser makes an array
+def refuse_unreadable_query(args: MultiDict[str, str]) -> dict[str, Any]:
+    """What Medusa refuses in a query before any handler reads it (a key too deep for its
+    normaliser, then whatever zod finds); else the query as zod passed it."""
+    given = given_query(args)
+    findings = zod_findings(given)
+    if findings:
+        raise invalid_data(_join(findings))
+    return given
 
 
-def refuse_unreadable_query(args: MultiDict[str, str]) -> None:
-    """What Medusa refuses in a query before any handler reads it: a key too deep for its
-    normaliser, then single-valued fields that reach zod as an array or an object."""
-    refuse_deep_keys(args)
-    mistyped = mistyped_fields(args)
-    if mistyped:
-        raise invalid_data(_join(mistyped))
+def given_query(args: MultiDict[str, str]) -> dict[str, Any]:
+    """The query as Medusa's zod schema is given it (qs.py). Medusa's `normalizeQuery` throws
+    on a key of three dotted parts (`a.b.c`) before validation: a 500 on the real server
+    (`DEEP_KEY_500`)."""
+    try:
+        return qs.read(args)
+    except qs.KeyTooDeep as deep:
+        status = 500 if reproduces(DEEP_KEY_500) else 400
+        raise error(status, "invalid_argument", str(deep)) from None
 
 
-def refuse_deep_keys(args: MultiDict[str, str]) -> None:
-    """Medusa's `normalizeQuery` splits `a.b` into a nested field and throws on `a.b.c`,
-    before validation (a 500 on the real server: `DEEP_KEY_500`)."""
-    for key in args:
-        head = key.split("[", 1)[0]
-        if head.count(".") >= 2:
-            status = 500 if reproduces(DEEP_KEY_500) else 400
-            raise error(status, "invalid_argument", f"Key accessor more than 2 levels deep: {head}")
-
-
-def mistyped_fields(args: MultiDict[str, str]) -> list[Problem]:
-    """Type problems for the single-valued fields the operation declares that the query
-    parser hands zod as an array (`limit=1&limit=2`, `limit[]=1`, `limit[0]=1`: zod shows the
-    values joined) or as an object (`limit[x]=1`, `limit.x=1`: '[object Object]'), and for
-    a boolean other than `true` or `false` (zod takes no `1` or `yes`, which openapi-core
-    would cast)."""
+def zod_findings(given: dict[str, Any]) -> list[Problem]:
+    """zod's issues with the fields the operation declares, one Problem per field, already
+    worded as Medusa words them (`rule` ZOD)."""
     operation = g.get("operation") if has_app_context() else None  # models run outside too
-    declared = operation.query_names if operation is not None else SINGLE_VALUED.keys()
-    found = []
-    for name, expected in SINGLE_VALUED.items():
-        if name not in declared:
-            continue
-        nested = [k for k in args if k.startswith(name) and k != name and query_root(k) == name]
-        values = args.getlist(name)
-        value: Any
-        if any(not _ARRAY_SUFFIX.fullmatch(key[len(name) :]) for key in nested):
-            value = {}
-        elif nested or len(values) > 1:
-            value = values + [v for key in nested for v in args.getlist(key)]
-        elif expected == "boolean" and values and values[0] not in ("true", "false"):
-            value = values[0]
-        else:
-            continue
-        found.append(Problem("query", name, "type", f"not one {expected}", expected, value))
-    return found
+    declared = operation.query_names if operation is not None else zod.QUERY_SCHEMA.keys()
+    return [
+        Problem("query", str(issue.path[0]), "type", _zod_message(issue, given), rule=ZOD)
+        for issue in zod.issues(given, declared)
+    ]
+
+
+def _zod_message(issue: zod.Issue, given: dict[str, Any]) -> str:
+    """Medusa's `formatError` for one issue (@medusajs/framework zod-helpers.js): the types
+    expected by the issue (a union: by all its branches' type issues whose value was sent),
+    named by the first one's path and shown with its value; else the first such issue whose
+    value is missing, as required; else zod's own "Invalid input"."""
+    found = [issue]
+    if issue.code == "invalid_union":
+        found = [replace(i, path=issue.path + i.path) for branch in issue.branches for i in branch]
+    typed = [i for i in found if i.code == "invalid_type"]
+    sent = [i.expected for i in typed if _value_at(given, i.path) is not _ABSENT]
+    if sent:
+        got = _value_at(given, typed[0].path)
+        shown = "undefined" if got is _ABSENT else js_string(got)
+        field = ", ".join(map(str, typed[0].path))
+        return f"Expected type: '{', '.join(sent)}' for field '{field}', got: '{shown}'"
+    if typed:  # every value it names is missing
+        return f"Field '{', '.join(map(str, typed[0].path))}' is required"
+    return "Invalid input"
+
+
+def _value_at(given: Any, path: tuple[str | int, ...]) -> Any:
+    """Medusa's `getValueFromBody`: it walks plain objects only (an array's items are not
+    reached)."""
+    for part in path:
+        if not isinstance(given, dict):
+            return _ABSENT
+        given = given.get(str(part), _ABSENT)
+    return given
+
+
+def _unknown_as_zod_lists_them(problem: Problem, given: dict[str, Any]) -> Problem:
+    """The query's unknown fields are the keys of the object zod was given (`[]=1&[]=2`
+    fills two: `0` and `1`), not one per key sent."""
+    if problem.location != "query" or problem.kind != "unknown" or problem.field:
+        return problem
+    operation = g.get("operation")
+    declared = operation.query_names if operation is not None else frozenset()
+    names = tuple(name for name in given if name not in declared)
+    return replace(problem, names=names) if names else problem
 
 
 class MedusaErrors:
     """`mockserver.vendor.ErrorFormat` for Medusa."""
 
     def invalid_request(self, problems: list[Problem]) -> ApiError:
-        refuse_deep_keys(request.args)  # the normaliser throws before zod sees anything
-        mistyped = mistyped_fields(request.args)
-        if mistyped:  # zod checks the array or object it got, not the values inside
-            names = {p.field for p in mistyped}
-            problems = mistyped + [
-                p for p in problems if not (p.location == "query" and p.field in names)
+        given = given_query(request.args)  # the normaliser throws before zod sees anything
+        refused = zod_findings(given)
+        if refused:  # zod's word on a field replaces the spec validator's
+            names = {p.field for p in refused}
+            problems = refused + [
+                p
+                for p in problems
+                if not (p.location == "query" and p.field.split(".")[0] in names)
             ]
+        problems = [_unknown_as_zod_lists_them(p, given) for p in problems]
         if _wants_real_500(problems):
             return unknown_error()
         for problem in problems:

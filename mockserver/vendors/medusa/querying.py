@@ -3,8 +3,8 @@
 - `fields`: `+f` adds to the defaults, `-f` removes, any bare name replaces the defaults;
   `*rel` embeds a relation, `rel.f` one field of it; unknown names are ignored; `id` is always
   there. (A `+` left unencoded in a URL arrives as a space: it counts as `+`.)
-- filters: `k=v` (repeatable), `k[]=v`, `k[$op]=v`, `k[$op][]=v`, compared like SQL (a null
-  matches no comparison).
+- filters: `k=v` (repeatable), `k[]=v`, `k[$op]=v`, `k[$op][]=v` (every key of a field
+  merged, as qs.py reads them), compared like SQL (a null matches no comparison).
 - `order` (`-` for descending, nulls last ascending / first descending, as in Postgres),
   `limit` (default 15, fractions truncated) and `offset`.
 """
@@ -21,22 +21,18 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from mockserver.fidelity import reproduces
-from mockserver.vendors.medusa.errors import (
-    refuse_unreadable_query,
-    type_error,
-    unknown_error,
-)
+from mockserver.vendors.medusa import qs
+from mockserver.vendors.medusa.errors import type_error, unknown_error
 from mockserver.vendors.medusa.js import js_parse_int
+from mockserver.vendors.medusa.qs import query_root
 from mockserver.vendors.medusa.quirks import DATE_500, PARSE_INT_PAGING
 
 DEFAULT_LIMIT = 15
-_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)((?:\[[^\[\]]*\])*)$")
 _OPERATORS = frozenset(
     {"$eq", "$ne", "$in", "$nin", "$gt", "$gte", "$lt", "$lte", "$like", "$ilike"}
 )
-_RANGE_OPERATORS = frozenset({"$gt", "$gte", "$lt", "$lte"})  # one value each; $eq/$ne take lists
-_LIST_OPERATORS = frozenset({"$in", "$nin"})
-_SINGLE_VALUE_OPERATORS = _RANGE_OPERATORS | {"$like", "$ilike"}
+_SCALARS = ("fields", "offset", "limit", "order", "with_deleted", "q")  # one value each
+_PAGING = ("limit", "offset")
 DATE_FIELDS = frozenset({"created_at", "updated_at"})
 NULL_TEXT = "null"
 MAX_UTC_OFFSET = timedelta(hours=15, minutes=59)
@@ -103,52 +99,30 @@ class Condition:
     values: tuple[str, ...]
 
 
-def parse_filters(args: MultiDict[str, str], allowed: Iterable[str]) -> list[Condition]:
-    """Every filter of the query string, plain and bracket forms alike."""
-    refuse_unreadable_query(args)  # zod's type check runs before any filter reaches the database
-    allowed = set(allowed)
-    grouped: dict[tuple[str, str], list[str]] = {}
-    for key in args:
-        match = _KEY.match(key)
-        if match is None or match.group(1) not in allowed:
+def parse_filters(given: Mapping[str, Any], allowed: Iterable[str]) -> list[Condition]:
+    """Every filter of a query zod has passed (`refuse_unreadable_query`): a value or a list
+    is `$in` (a date's: `$eq`), an operator map one condition per operator it holds."""
+    conditions = []
+    for name in allowed:
+        value = given.get(name)
+        if value is None:
             continue
-        name, brackets = match.group(1), match.group(2)
-        parts = re.findall(r"\[([^\[\]]*)\]", brackets)
-        operator = "$in" if name not in DATE_FIELDS else ""
-        explicit = bool(parts) and parts[0].startswith("$")
-        if explicit:
-            operator, parts = parts[0], parts[1:]
+        if isinstance(value, dict):
+            pairs = [(op, v) for op, v in value.items() if op in _OPERATORS]
         elif name in DATE_FIELDS:
             if not reproduces(DATE_500):
-                raise type_error(name, "record", args.get(key))
-            operator = "$eq"  # the real server compares a bare date for equality
-        indexes_ok = all(not p or (p.isascii() and p.isdigit()) for p in parts)
-        if explicit and name not in DATE_FIELDS and operator in _OPERATORS:
-            is_list = bool(parts) or len(args.getlist(key)) > 1
-            _refuse_misshapen(name, operator, is_object=not indexes_ok, is_list=is_list)
-        if operator not in _OPERATORS or not indexes_ok:
-            continue  # the real server ignores operators it does not know
-        values = args.getlist(key)
-        if name in DATE_FIELDS:
-            if len(values) > 1 and operator in _RANGE_OPERATORS and not brackets.endswith("[]"):
-                raise type_error(f"{name}, {operator}", "string", values)
-            for value in values:
-                if value != NULL_TEXT:
-                    parse_date(value, f"{name}.{operator}")
-        grouped.setdefault((name, operator), []).extend(values)
-    return [Condition(n, op, tuple(vs)) for (n, op), vs in grouped.items()]
-
-
-def _refuse_misshapen(name: str, operator: str, is_object: bool, is_list: bool) -> None:
-    """zod's operator map on a text filter: `$in` and `$nin` take a list, `$eq` and `$ne` a
-    value or a list, the others one value, and no operator takes an object (`id[$in][x]`).
-    Real Medusa 2.21.1 names the field and shows the map as '[object Object]'."""
-    if (
-        is_object
-        or (operator in _LIST_OPERATORS and not is_list)
-        or (operator in _SINGLE_VALUE_OPERATORS and is_list)
-    ):
-        raise type_error(name, "string, array", {})
+                raise type_error(name, "record", value)
+            pairs = [("$eq", value)]  # the real server compares a bare date for equality
+        else:
+            pairs = [("$in", value)]
+        for operator, found in pairs:
+            values = (found,) if isinstance(found, str) else tuple(found)
+            if name in DATE_FIELDS:
+                for one in values:
+                    if one != NULL_TEXT:
+                        parse_date(one, f"{name}.{operator}")
+            conditions.append(Condition(name, operator, values))
+    return conditions
 
 
 def parse_date(value: str, name: str) -> datetime:
@@ -225,23 +199,28 @@ def order_by(
 
 
 def read_query(args: MultiDict[str, str]) -> MultiDict[str, str]:
-    """The query as Medusa's zod schema checks it (`Vendor.read_query`): `limit` and
-    `offset` preprocessed by parseInt, in vendor fidelity. A value parseInt cannot read is
-    left as sent, for the schema to refuse naming it; a repeated one too (zod sees an array)."""
-    if not reproduces(PARSE_INT_PAGING):
-        return args
-    read: MultiDict[str, str] | None = None
-    for name in ("limit", "offset"):
-        values = args.getlist(name)
-        if len(values) != 1 or not math.isfinite(number := js_parse_int(values[0])):
+    """The query as Medusa's zod schema checks it (`Vendor.read_query`), for the spec's
+    validator: each single-valued field as the parser reads it (`[limit]=2` is `limit=2`),
+    and in vendor fidelity `limit` and `offset` preprocessed by parseInt. A value parseInt
+    cannot read is left as sent, for the schema to refuse naming it; an array or an object
+    is left out (zod's finding names it)."""
+    try:
+        given = qs.read(args)
+    except qs.KeyTooDeep:
+        return args  # refused before anything is validated
+    read = MultiDict([(k, v) for k, v in args.items(multi=True) if query_root(k) not in _SCALARS])
+    for name in _SCALARS:
+        value = given.get(name)
+        if not isinstance(value, str):
             continue
-        if (text := str(int(number))) != values[0]:
-            read = read if read is not None else MultiDict(args)
-            read.setlist(name, [text])
-    return args if read is None else read
+        if name in _PAGING and reproduces(PARSE_INT_PAGING):
+            number = js_parse_int(value)
+            value = str(int(number)) if math.isfinite(number) else value
+        read.add(name, value)
+    return read
 
 
-def page_numbers(args: MultiDict[str, str]) -> tuple[int, int]:
+def page_numbers(args: Mapping[str, Any]) -> tuple[int, int]:
     """`limit` and `offset` as the real server reads them (already schema-checked)."""
     return _count(args.get("limit"), "limit", DEFAULT_LIMIT), _count(
         args.get("offset"), "offset", 0

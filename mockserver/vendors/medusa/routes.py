@@ -57,6 +57,11 @@ def _holds_nul(value: Any) -> bool:
     return False
 
 
+def _fields() -> str | None:
+    """`fields` as Medusa reads the query (`[fields]=id` too), once zod has checked it."""
+    return refuse_unreadable_query(query()).get("fields")
+
+
 def _actor() -> Actor:
     caller = principal()
     return Actor(caller.scheme, caller.subject)
@@ -74,14 +79,14 @@ def create_account() -> Response:
     record = ledger.create_account(
         payload["currency_code"], payload.get("customer_id"), payload.get("metadata"), utcnow()
     )
-    return respond(account_answer(ledger, record, query().get("fields")))
+    return respond(account_answer(ledger, record, _fields()))
 
 
 @blueprint.get(f"{ACCOUNTS}/<id>")
 def get_account(id: str) -> Response:  # noqa: A002 - the spec's parameter name
-    refuse_unreadable_query(query())
+    fields = _fields()
     ledger = _ledger()
-    return respond(account_answer(ledger, ledger.account(id), query().get("fields")))
+    return respond(account_answer(ledger, ledger.account(id), fields))
 
 
 @blueprint.post(f"{ACCOUNTS}/<id>/credit")
@@ -90,7 +95,7 @@ def credit_account(id: str) -> Response:  # noqa: A002
     ledger = _ledger()
     amount = parse_amount(payload["amount"])
     record = ledger.credit(id, amount, payload.get("note"), _actor(), utcnow())
-    return respond(account_answer(ledger, record, query().get("fields")))
+    return respond(account_answer(ledger, record, _fields()))
 
 
 @blueprint.post(f"{ACCOUNTS}/<id>/debit")
@@ -99,7 +104,7 @@ def debit_account(id: str) -> Response:  # noqa: A002
     ledger = _ledger()
     amount = parse_amount(payload["amount"])
     record = ledger.debit(id, amount, payload.get("note"), _actor(), utcnow())
-    return respond(account_answer(ledger, record, query().get("fields")))
+    return respond(account_answer(ledger, record, _fields()))
 
 
 @blueprint.get(f"{ACCOUNTS}/<id>/transactions")

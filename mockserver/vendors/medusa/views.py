@@ -12,6 +12,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from mockserver.vendors.medusa.errors import refuse_unreadable_query
 from mockserver.vendors.medusa.models import Ledger, Totals, json_number
 from mockserver.vendors.medusa.querying import (
     matches,
@@ -123,19 +124,20 @@ def account_answer(ledger: Ledger, record: dict[str, Any], fields: str | None) -
 
 
 def account_page(ledger: Ledger, args: MultiDict[str, str]) -> dict[str, Any]:
-    conditions = parse_filters(args, ACCOUNT_FILTERS)
-    limit, offset = page_numbers(args)
-    search = (args.get("q") or "").lower()
+    given = refuse_unreadable_query(args)
+    conditions = parse_filters(given, ACCOUNT_FILTERS)
+    limit, offset = page_numbers(given)
+    search = (given.get("q") or "").lower()
     found = [
         a
         for a in ledger.accounts()
         if matches(a, conditions) and search in str(a["currency_code"]).lower()
     ]
-    found = order_by(found, args.get("order"), lambda item, name: item.get(name))
+    found = order_by(found, given.get("order"), lambda item, name: item.get(name))
     page = found[offset : offset + limit]
     totals = ledger.totals(a["id"] for a in page)
     items = [
-        account_view(ledger, a, totals.get(a["id"], Totals()), args.get("fields"), in_list=True)
+        account_view(ledger, a, totals.get(a["id"], Totals()), given.get("fields"), in_list=True)
         for a in page
     ]
     return {"store_credit_accounts": items, "count": len(found), "offset": offset, "limit": limit}
@@ -143,9 +145,10 @@ def account_page(ledger: Ledger, args: MultiDict[str, str]) -> dict[str, Any]:
 
 def transaction_page(ledger: Ledger, account_id: str, args: MultiDict[str, str]) -> dict[str, Any]:
     """An unknown account simply has no transactions (200, empty), as on the real server."""
-    conditions = parse_filters(args, TRANSACTION_FILTERS)
-    limit, offset = page_numbers(args)
-    order = args.get("order") or "id"
+    given = refuse_unreadable_query(args)
+    conditions = parse_filters(given, TRANSACTION_FILTERS)
+    limit, offset = page_numbers(given)
+    order = given.get("order") or "id"
     if not conditions and order in ("id", "-id"):
         # Unfiltered, in id order: the store reads just the page, O(page) not O(history).
         page, count = ledger.transactions_by_id(account_id, offset, limit, order == "-id")
@@ -155,9 +158,9 @@ def transaction_page(ledger: Ledger, account_id: str, args: MultiDict[str, str])
         def sort_value(item: dict[str, Any], name: str) -> Any:
             return Decimal(item["amount"]) if name == "amount" else item.get(name)
 
-        found = order_by(found, args.get("order"), sort_value)
+        found = order_by(found, given.get("order"), sort_value)
         page, count = found[offset : offset + limit], len(found)
-    selection = select(args.get("fields"), TRANSACTION_DEFAULTS)
+    selection = select(given.get("fields"), TRANSACTION_DEFAULTS)
     embed, wanted = selection.relation("account")
     account = ledger.store.get("account", account_id) if embed else None
     items = []

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
+from mockserver.vendors.medusa import VENDOR
 from tests.vendors.medusa.conftest import ACCOUNTS, DEMO_ACCOUNT, DEMO_KEY_ID
 
 ACC = f"{ACCOUNTS}/{DEMO_ACCOUNT}"
@@ -323,6 +324,7 @@ def test_paging_numbers_are_read_as_javascripts_parse_int(
 def test_a_key_in_brackets_is_no_nested_value_of_its_field(medusa, key):
     # qs reads `[limit]` as `limit` itself, never as an object inside it.
     assert medusa.get(f"{ACC}?%5Blimit%5D=2", headers=key).status_code == 200
+    assert medusa.get(f"{ACCOUNTS}?%5Blimit%5D=2", headers=key).get_json()["limit"] == 2
 
 
 def test_keys_the_query_parser_drops_are_not_refused(medusa, key):
@@ -589,6 +591,95 @@ def test_list_refusals(medusa, key, query, message):
     response = medusa.get(f"{ACCOUNTS}?{query}", headers=key)
     assert response.status_code == 400
     assert response.get_json() == invalid(message)
+
+
+# What the real Medusa 2.21.1 answered (curl): its query parser (qs) merges every key of one
+# field, plain or bracketed, and reads `[limit]` as `limit`; zod then checks the merged value
+# and Medusa words its first three issues. The parser is not a quirk: both fidelities read so.
+MERGED_QUERIES = [
+    ("id=a&id[$in]=x", "Expected type: 'string' for field 'id', got: 'a,[object Object]'"),
+    ("id[$in]=x&id=a", "Expected type: 'string' for field 'id', got: '[object Object],a'"),
+    ("id[$in][]=x&id=a", "Expected type: 'string' for field 'id', got: '[object Object],a'"),
+    (
+        "currency_code=usd&currency_code[$eq]=usd",
+        "Expected type: 'string' for field 'currency_code', got: 'usd,[object Object]'",
+    ),
+    (
+        "customer_id=a&customer_id[$ne]=b",
+        "Expected type: 'string' for field 'customer_id', got: 'a,[object Object]'",
+    ),
+    ("[limit]=2&limit=1", "Expected type: 'number' for field 'limit', got: '2,1'"),
+    ("limit=1&[limit]=2", "Expected type: 'number' for field 'limit', got: '1,2'"),
+    ("limit=1&limit[x]=2", "Expected type: 'number' for field 'limit', got: '1,[object Object]'"),
+    ("offset=1&[offset]=2", "Expected type: 'number' for field 'offset', got: '1,2'"),
+    ("order=id&[order]=id", "Expected type: 'string' for field 'order', got: 'id,id'"),
+    ("[q]=a&q=b", "Expected type: 'string' for field 'q', got: 'a,b'"),
+    ("q=a&q[x]=1", "Expected type: 'string' for field 'q', got: 'a,[object Object]'"),
+    ("[fields]=x&fields=id", "Expected type: 'string' for field 'fields', got: 'x,id'"),
+    (
+        "with_deleted=true&[with_deleted]=false",
+        "Expected type: 'boolean' for field 'with_deleted', got: 'true,false'",
+    ),
+    (
+        "created_at=2025-01-01T00:00:00Z&created_at[$gt]=2024-01-01T00:00:00Z",
+        "Expected type: 'object' for field 'created_at', got: "
+        "'2025-01-01T00:00:00Z,[object Object]'",
+    ),
+    ("[id][$in]=x", "Expected type: 'string, array' for field 'id', got: '[object Object]'"),
+    ("id[0][x]=1", "Expected type: 'string' for field 'id', got: '[object Object]'"),
+    (
+        "created_at[$gt]=a&created_at[$gt][]=b",
+        "Expected type: 'string' for field 'created_at, $gt', got: 'a,b'",
+    ),
+    ("created_at[$in]=x", "Expected type: 'array' for field 'created_at, $in', got: 'x'"),
+    (  # zod names every type the operator map missed, and the first one's value
+        "created_at[$gt][]=y&created_at[$in]=x",
+        "Expected type: 'array, string' for field 'created_at, $in', got: 'x'",
+    ),
+    (  # Medusa's formatter does not look inside arrays: the value reads as missing
+        "created_at[$in][0][x]=1",
+        "Field 'created_at, $in, 0' is required",
+    ),
+    ("created_at[$eq][x]=1", "Invalid input"),
+    (
+        "limit[x]=1&id=a&id[$in]=x",
+        "Expected type: 'number' for field 'limit', got: '[object Object]'; "
+        "Expected type: 'string' for field 'id', got: 'a,[object Object]'",
+    ),
+    (  # three issues at most, in the schema's order; the unknown field is the fourth
+        "q[x]=1&order[x]=1&limit[x]=1&offset[x]=1&foo=1",
+        "Expected type: 'number' for field 'offset', got: '[object Object]'; "
+        "Expected type: 'number' for field 'limit', got: '[object Object]'; "
+        "Expected type: 'string' for field 'order', got: '[object Object]'",
+    ),
+    ("[]=1&[]=2", "Unrecognized fields: '0, 1'"),
+    ("[foo]=1", "Unrecognized fields: 'foo'"),
+]
+
+
+@pytest.mark.parametrize("fidelity", ["vendor", "spec"])
+@pytest.mark.parametrize(("query", "message"), MERGED_QUERIES)
+def test_keys_of_one_field_merge_before_zod_checks_them(make_app, key, fidelity, query, message):
+    client = make_app(vendors=[VENDOR], fidelity=fidelity).test_client()
+    response = client.get(f"{ACCOUNTS}?{query}", headers=key)
+    assert response.get_json() == invalid(f"Invalid request: {message}")
+
+
+def test_keys_of_one_field_merge_into_one_filter(medusa, sandbox, populated):
+    assert medusa.get(f"{ACCOUNTS}?[limit]=2", headers=sandbox).get_json()["limit"] == 2
+    assert ids(medusa, sandbox, f"[id]={populated[2]}") == [populated[2]]
+    assert ids(medusa, sandbox, f"[id][$in][]={populated[2]}") == [populated[2]]
+    assert ids(medusa, sandbox, "[q]=eur") == [populated[1]]
+    both = [populated[1], populated[3]]
+    assert ids(medusa, sandbox, f"id={populated[1]}&id[]={populated[3]}") == both
+    assert ids(medusa, sandbox, f"id[$in][]={populated[1]}&id[$in]={populated[3]}") == both
+    assert ids(medusa, sandbox, f"id[]={populated[1]},{populated[3]}") == both  # one item: split
+    # `id.x` makes `id` an object: set first, the later plain key replaces it; set after,
+    # it spreads the plain value into an operator map with no operator (no filter at all).
+    assert ids(medusa, sandbox, f"id.x=1&id={populated[2]}") == [populated[2]]
+    assert ids(medusa, sandbox, f"id={populated[2]}&id.x=1") == populated
+    # qs drops keys naming Object.prototype's properties.
+    assert ids(medusa, sandbox, "toString=1&[constructor]=2&limit[valueOf]=3") == populated
 
 
 def test_unknown_order_field_is_400_naming_the_choices(medusa, key):

@@ -35,6 +35,7 @@ def spec_mode(make_app: Any) -> Any:
         f"{ACCOUNTS}?order=nope",
         f"{ACCOUNTS}/{DEMO_ACCOUNT}/transactions?limit=-1",
         f"{ACCOUNTS}?limit=-0x2",  # parseInt reads -2
+        f"{ACCOUNTS}?%5Blimit%5D=-1",  # the query parser reads `[limit]` as `limit`
     ],
 )
 def test_query_defects_are_500_in_vendor_mode_and_400_in_spec_mode(vendor_mode, spec_mode, path):
@@ -53,6 +54,7 @@ def test_query_defects_are_500_in_vendor_mode_and_400_in_spec_mode(vendor_mode, 
         ("limit=%20%205x", 0, 5),
         ("limit=%2B4z", 0, 4),
         ("offset=12abc", 12, 15),
+        ("%5Blimit%5D=3abc", 0, 3),
     ],
 )
 @pytest.mark.parametrize("listing", [ACCOUNTS, f"{ACCOUNTS}/{DEMO_ACCOUNT}/transactions"])
@@ -66,14 +68,23 @@ def test_paging_is_read_by_parse_int_before_it_is_checked_in_vendor_mode(
     assert (refused.status_code, refused.get_json()["type"]) == (400, "invalid_data")
 
 
-@pytest.mark.parametrize("key", ["a.b.c", "fields.a.b", "limit.x.y"])
+@pytest.mark.parametrize(
+    ("sent", "key"),
+    [
+        ("a.b.c", "a.b.c"),
+        ("fields.a.b", "fields.a.b"),
+        ("limit.x.y", "limit.x.y"),
+        ("a.b.c%5Bx%5D", "a.b.c"),
+        ("%5Ba.b.c%5D", "a.b.c"),  # the query parser reads `[a.b.c]` as the key `a.b.c`
+    ],
+)
 def test_a_query_key_too_deep_is_500_in_vendor_mode_and_400_in_spec_mode(
-    vendor_mode, spec_mode, key
+    vendor_mode, spec_mode, sent, key
 ):
     body = {"type": "invalid_argument", "message": f"Key accessor more than 2 levels deep: {key}"}
-    answer = vendor_mode.get(f"{ACCOUNTS}?{key}=1", headers=KEY)
+    answer = vendor_mode.get(f"{ACCOUNTS}?{sent}=1", headers=KEY)
     assert (answer.status_code, answer.get_json()) == (500, body)
-    clean = spec_mode.get(f"{ACCOUNTS}?{key}=1", headers=KEY)
+    clean = spec_mode.get(f"{ACCOUNTS}?{sent}=1", headers=KEY)
     assert (clean.status_code, clean.get_json()) == (400, body)
 
 
