@@ -25,7 +25,7 @@ from mockserver.vendors.medusa import qs
 from mockserver.vendors.medusa.errors import type_error, unknown_error
 from mockserver.vendors.medusa.js import js_parse_int
 from mockserver.vendors.medusa.qs import query_root
-from mockserver.vendors.medusa.quirks import DATE_500, PARSE_INT_PAGING
+from mockserver.vendors.medusa.quirks import DATE_500, LOOSE_DATE_FILTER, PARSE_INT_PAGING
 
 DEFAULT_LIMIT = 15
 _OPERATORS = frozenset(
@@ -208,7 +208,10 @@ def read_query(args: MultiDict[str, str]) -> MultiDict[str, str]:
         given = qs.read(args)
     except qs.KeyTooDeep:
         return args  # refused before anything is validated
-    read = MultiDict([(k, v) for k, v in args.items(multi=True) if query_root(k) not in _SCALARS])
+    # Date filters are zod's and the database's to judge in vendor fidelity: zod strips the
+    # keys the spec's operator map refuses (LOOSE_DATE_FILTER), and bad dates are DATE_500.
+    hidden = _SCALARS + (tuple(DATE_FIELDS) if reproduces(LOOSE_DATE_FILTER) else ())
+    read = MultiDict([(k, v) for k, v in args.items(multi=True) if query_root(k) not in hidden])
     for name in _SCALARS:
         value = given.get(name)
         if not isinstance(value, str):

@@ -75,7 +75,27 @@ DATE_500 = Quirk(
     evidence="real Medusa 2.21.1: GET /admin/store-credit-accounts?updated_at[$lte]=abc, "
     "?updated_at[$lte]=, ?updated_at[$lte]=0111-03-09T19:39:46.000-21:35",
 )
-QUIRKS = (PAGING_500, PARSE_INT_PAGING, DEEP_KEY_500, ORDER_500, DATE_500, NUL_500, EXPRESS_404)
+LOOSE_DATE_FILTER = Quirk(
+    name="medusa-ignores-unknown-date-operators",
+    vendor_does="a `created_at`/`updated_at` key that names no operator (created_at[x]=1, "
+    "created_at[x][y]=1, beside created_at[$gt]=... too) is stripped by zod's operator map "
+    "and filters nothing: 200",
+    spec_does="400 invalid_data: Unrecognized fields: 'x' (the spec's DateOperatorMap "
+    "allows no other keys)",
+    evidence="real Medusa 2.21.1, curl: GET /admin/store-credit-accounts?created_at[x]=1, "
+    "?updated_at[foo]=1, ?created_at[x][y]=1, "
+    "?created_at[$gt]=2024-01-01T00:00:00Z&created_at[x]=1 (all 200)",
+)
+QUIRKS = (
+    PAGING_500,
+    PARSE_INT_PAGING,
+    DEEP_KEY_500,
+    ORDER_500,
+    DATE_500,
+    NUL_500,
+    EXPRESS_404,
+    LOOSE_DATE_FILTER,
+)
 
 _EXPRESS_HEADERS = {
     "Content-Type": "text/html; charset=utf-8",

@@ -88,6 +88,26 @@ def test_a_query_key_too_deep_is_500_in_vendor_mode_and_400_in_spec_mode(
     assert (clean.status_code, clean.get_json()) == (400, body)
 
 
+@pytest.mark.parametrize(
+    ("query", "unknown"),
+    [
+        ("created_at[x]=1", "x"),
+        ("updated_at[foo]=1", "foo"),
+        ("created_at[x][y]=1", "x"),
+        ("created_at[$gt]=2024-01-01T00:00:00Z&created_at[x]=1", "x"),
+    ],
+)
+def test_date_keys_naming_no_operator_are_ignored_in_vendor_mode(
+    vendor_mode, spec_mode, query, unknown
+):
+    assert vendor_mode.get(f"{ACCOUNTS}?{query}", headers=KEY).status_code == 200
+    refused = spec_mode.get(f"{ACCOUNTS}?{query}", headers=KEY)
+    assert (refused.status_code, refused.get_json()) == (
+        400,
+        {"type": "invalid_data", "message": f"Invalid request: Unrecognized fields: '{unknown}'"},
+    )
+
+
 @pytest.mark.parametrize(("sent", "shown"), [("0x", "0x"), ("0xg", "0xg"), ("%1C5", "\x1c5")])
 def test_what_parse_int_cannot_read_is_refused_naming_it(vendor_mode, sent, shown):
     answer = vendor_mode.get(f"{ACCOUNTS}?limit={sent}", headers=KEY)
