@@ -150,6 +150,10 @@ QUERIES = [
     "updated_at%5Bfoo%5D=1",
     "created_at%5Bx%5D%5By%5D=1",
     "created_at%5B%24gt%5D=2024-01-01T00:00:00Z&created_at%5Bx%5D=1",
+    # unknown fields in the order zod lists them: where each field was first filled
+    "=b&foo=1&.x=",
+    "a%5Bx%5D=1&b=1&a=2",
+    "b=1&toString=1&a%5Bx%5D=1",
 ]
 
 

@@ -156,11 +156,12 @@ def _sent_order(location: str) -> dict[str, int]:
     order = {k: i for i, k in enumerate(keys)}
     if location == "body":
         return order
-    # A query key is reported by the field it fills (`a[b]` and `a.b` by `a`).
+    # A query key is reported by the field it first fills (`a[b]` and `a.b` by `a`); a key
+    # the parser drops (``, `toString`) stands nowhere.
     roots = {query_root(k): order[k] for k in reversed(keys)}
     # A nested key (`updated_at[foo]`) is reported by its inner name (`foo`).
     inner = {part: order[k] for k in reversed(keys) for part in _BRACKETS.findall(k)}
-    return inner | roots | order
+    return inner | roots
 
 
 def _first_location(problems: list[Problem]) -> list[Problem]:
