@@ -30,12 +30,6 @@ WRITE_PROBING_CHECKS = ("unsupported_method",)
 
 def specs_dir() -> Path:
     """The folder holding the vendor specs (source checkout first, then the installed package)."""
-    try:
-        from mockserver import specs_dir as mock_specs_dir  # type: ignore[attr-defined]
-
-        return Path(mock_specs_dir())
-    except (ImportError, AttributeError):
-        pass
     checkout = Path(__file__).resolve().parents[1] / "specs"
     if checkout.is_dir():
         return checkout
