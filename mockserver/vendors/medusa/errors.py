@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from flask import g, has_app_context, request
+from flask import g, has_app_context, has_request_context, request
 from werkzeug.datastructures import MultiDict
 
 from mockserver.errors import ApiError, Problem
@@ -226,10 +226,20 @@ def given_query(args: MultiDict[str, str]) -> dict[str, Any]:
     on a key of three dotted parts (`a.b.c`) before validation: a 500 on the real server
     (`DEEP_KEY_500`)."""
     try:
-        return qs.read(args)
+        return parsed_query(args)
     except qs.KeyTooDeep as deep:
         status = 500 if reproduces(DEEP_KEY_500) else 400
         raise error(status, "invalid_argument", str(deep)) from None
+
+
+def parsed_query(args: MultiDict[str, str]) -> dict[str, Any]:
+    """`qs.read(args)`, once per request for the request's own query: the pipeline's reading
+    for the spec validator, the handler and its error wording all ask for it (read only)."""
+    if not (has_request_context() and args is request.args):
+        return qs.read(args)
+    if "medusa_query" not in g:
+        g.medusa_query = qs.read(args)  # KeyTooDeep leaves nothing behind: raised each time
+    return g.medusa_query
 
 
 def zod_findings(given: dict[str, Any]) -> list[Problem]:

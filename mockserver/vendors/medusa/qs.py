@@ -236,7 +236,7 @@ def _js_order(keys: Iterable[str]) -> list[str]:
     """A JavaScript object's key order: array indexes first, in numeric order, then the rest
     in the order they were set."""
     keys = list(keys)
-    indexes = {k for k in keys if _INDEX.fullmatch(k) and int(k) <= _MAX_INDEX}
+    indexes = {k for k in keys if k.isdigit() and _INDEX.fullmatch(k) and int(k) <= _MAX_INDEX}
     return sorted(indexes, key=int) + [k for k in keys if k not in indexes]
 
 

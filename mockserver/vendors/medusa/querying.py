@@ -22,7 +22,7 @@ from werkzeug.datastructures import MultiDict
 
 from mockserver.fidelity import reproduces
 from mockserver.vendors.medusa import qs
-from mockserver.vendors.medusa.errors import type_error, unknown_error
+from mockserver.vendors.medusa.errors import parsed_query, type_error, unknown_error
 from mockserver.vendors.medusa.js import js_parse_int
 from mockserver.vendors.medusa.qs import query_root
 from mockserver.vendors.medusa.quirks import DATE_500, LOOSE_DATE_FILTER, PARSE_INT_PAGING
@@ -205,7 +205,7 @@ def read_query(args: MultiDict[str, str]) -> MultiDict[str, str]:
     cannot read is left as sent, for the schema to refuse naming it; an array or an object
     is left out (zod's finding names it)."""
     try:
-        given = qs.read(args)
+        given = parsed_query(args)
     except qs.KeyTooDeep:
         return args  # refused before anything is validated
     # Date filters are zod's and the database's to judge in vendor fidelity: zod strips the

@@ -87,10 +87,13 @@ def object_of(shape: Mapping[str, Check]) -> Check:
 
 def union(*options: Check) -> Check:
     def check(value: Any) -> list[Issue]:
-        found = [option(value) for option in options]
-        if not all(found):
-            return []
-        return [Issue("invalid_union", branches=tuple(tuple(issues) for issues in found))]
+        found = []
+        for option in options:
+            issues = option(value)
+            if not issues:
+                return []  # the first branch that accepts the value settles it
+            found.append(tuple(issues))
+        return [Issue("invalid_union", branches=tuple(found))]
 
     return check
 
