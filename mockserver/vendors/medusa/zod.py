@@ -104,23 +104,23 @@ def _under(key: str | int, issue: Issue) -> Issue:
 
 # createOperatorMap() in @medusajs/medusa's api/utils/validators.js
 _TEXT = union(string, array_of(string))
-_OPERATORS = object_of(
-    {
-        "$eq": _TEXT,
-        "$ne": _TEXT,
-        "$in": array_of(string),
-        "$nin": array_of(string),
-        "$like": string,
-        "$ilike": string,
-        "$re": string,
-        "$contains": string,
-        "$gt": string,
-        "$gte": string,
-        "$lt": string,
-        "$lte": string,
-    }
-)
-OPERATOR_MAP = union(_TEXT, _OPERATORS)
+_OPERATOR_SHAPE: dict[str, Check] = {
+    "$eq": _TEXT,
+    "$ne": _TEXT,
+    "$in": array_of(string),
+    "$nin": array_of(string),
+    "$like": string,
+    "$ilike": string,
+    "$re": string,
+    "$contains": string,
+    "$gt": string,
+    "$gte": string,
+    "$lt": string,
+    "$lte": string,
+}
+OPERATOR_NAMES = frozenset(_OPERATOR_SHAPE)
+OPERATOR_MAP = union(_TEXT, object_of(_OPERATOR_SHAPE))
+DATE_FILTERS = ("updated_at", "created_at")
 TEXT_FILTER = union(string, array_of(string), OPERATOR_MAP)
 
 QUERY_SCHEMA: dict[str, Check] = {
@@ -133,8 +133,7 @@ QUERY_SCHEMA: dict[str, Check] = {
     "id": TEXT_FILTER,
     "currency_code": TEXT_FILTER,
     "customer_id": TEXT_FILTER,
-    "updated_at": OPERATOR_MAP,
-    "created_at": OPERATOR_MAP,
+    **{name: OPERATOR_MAP for name in DATE_FILTERS},
 }
 
 
