@@ -154,6 +154,15 @@ QUERIES = [
     "=b&foo=1&.x=",
     "a%5Bx%5D=1&b=1&a=2",
     "b=1&toString=1&a%5Bx%5D=1",
+    # the query builder's own 500s, after zod: $eq/$ne with two values, $contains
+    "id%5B%24eq%5D=a&id%5B%24eq%5D=b",
+    "id%5B%24eq%5D%5B%5D=a",
+    "customer_id%5B%24ne%5D=a&customer_id%5B%24ne%5D=b",
+    "currency_code%5B%24eq%5D%5B%5D=usd&currency_code%5B%24eq%5D%5B%5D=eur",
+    "customer_id%5B%24contains%5D=x",
+    "created_at%5B%24contains%5D=2025-01-01T00:00:00Z",
+    "created_at%5B%24ne%5D%5B%5D=2025-01-01T00:00:00Z&created_at%5B%24ne%5D%5B%5D=2025-01-02T00:00:00Z",
+    "id%5B%24eq%5D=a,b",
 ]
 
 

@@ -25,12 +25,18 @@ from mockserver.vendors.medusa import qs
 from mockserver.vendors.medusa.errors import parsed_query, type_error, unknown_error
 from mockserver.vendors.medusa.js import js_parse_int
 from mockserver.vendors.medusa.qs import query_root
-from mockserver.vendors.medusa.quirks import DATE_500, LOOSE_DATE_FILTER, PARSE_INT_PAGING
+from mockserver.vendors.medusa.quirks import (
+    DATE_500,
+    LOOSE_DATE_FILTER,
+    OPERATOR_500,
+    PARSE_INT_PAGING,
+)
 
 DEFAULT_LIMIT = 15
 _OPERATORS = frozenset(
     {"$eq", "$ne", "$in", "$nin", "$gt", "$gte", "$lt", "$lte", "$like", "$ilike"}
 )
+_EQUALITY = ("$eq", "$ne")
 _SCALARS = ("fields", "offset", "limit", "order", "with_deleted", "q")  # one value each
 _PAGING = ("limit", "offset")
 DATE_FIELDS = frozenset({"created_at", "updated_at"})
@@ -115,6 +121,8 @@ def parse_filters(given: Mapping[str, Any], allowed: Iterable[str]) -> list[Cond
             pairs = [("$eq", value)]  # the real server compares a bare date for equality
         else:
             pairs = [("$in", value)]
+        if isinstance(value, dict) and _crashes_the_query(value) and reproduces(OPERATOR_500):
+            raise unknown_error()
         for operator, found in pairs:
             values = (found,) if isinstance(found, str) else tuple(found)
             if name in DATE_FIELDS:
@@ -123,6 +131,14 @@ def parse_filters(given: Mapping[str, Any], allowed: Iterable[str]) -> list[Cond
                         parse_date(one, f"{name}.{operator}")
             conditions.append(Condition(name, operator, values))
     return conditions
+
+
+def _crashes_the_query(operators: Mapping[str, Any]) -> bool:
+    """What the real server's query builder fails on after zod has passed it: `$contains`,
+    and `$eq`/`$ne` holding more than one value (OPERATOR_500)."""
+    if "$contains" in operators:
+        return True
+    return any(isinstance(operators.get(op), list) and len(operators[op]) > 1 for op in _EQUALITY)
 
 
 def parse_date(value: str, name: str) -> datetime:

@@ -86,6 +86,18 @@ LOOSE_DATE_FILTER = Quirk(
     "?updated_at[foo]=1, ?created_at[x][y]=1, "
     "?created_at[$gt]=2024-01-01T00:00:00Z&created_at[x]=1 (all 200)",
 )
+OPERATOR_500 = Quirk(
+    name="medusa-500-on-list-equality-filter",
+    vendor_does="a filter whose `$eq` or `$ne` holds two or more values (id[$eq]=a&id[$eq]=b, "
+    "created_at[$ne][]=...&created_at[$ne][]=...), or that uses `$contains`, passes "
+    "validation and crashes the query: 500 unknown_error",
+    spec_does="`$eq` with several values matches any of them and `$ne` none of them (as "
+    "`$in` and `$nin`); `$contains`, which the spec does not declare, filters nothing",
+    evidence="real Medusa 2.21.1, curl: GET /admin/store-credit-accounts?id[$eq]=a&id[$eq]=b, "
+    "?customer_id[$ne]=a&customer_id[$ne]=b, ?customer_id[$contains]=x, "
+    "?created_at[$contains]=2025-01-01T00:00:00Z, /{id}/transactions?id[$contains]=a (all "
+    "500); id[$eq][]=a (one value) is 200",
+)
 QUIRKS = (
     PAGING_500,
     PARSE_INT_PAGING,
@@ -95,6 +107,7 @@ QUIRKS = (
     NUL_500,
     EXPRESS_404,
     LOOSE_DATE_FILTER,
+    OPERATOR_500,
 )
 
 _EXPRESS_HEADERS = {

@@ -155,3 +155,27 @@ def test_health_names_the_mode_and_the_quirks(vendor_mode, spec_mode):
     assert health["fidelity"] == "vendor"
     assert health["vendors"]["medusa"]["quirks"] == [q.name for q in VENDOR.quirks]
     assert spec_mode.get("/__admin/health").get_json()["fidelity"] == "spec"
+
+
+@pytest.mark.parametrize(
+    ("query", "spec_count"),
+    [
+        ("id[$eq]=a&id[$eq]=b", 0),
+        ("customer_id[$ne]=a&customer_id[$ne]=b", 1),
+        ("currency_code[$eq][]=usd&currency_code[$eq][]=eur", 1),
+        ("customer_id[$contains]=x", 1),
+        ("created_at[$ne][]=2025-01-01T00:00:00Z&created_at[$ne][]=2025-01-02T00:00:00Z", 1),
+    ],
+)
+def test_list_equality_and_contains_crash_the_query_in_vendor_mode(
+    vendor_mode, spec_mode, query, spec_count
+):
+    crashed = vendor_mode.get(f"{ACCOUNTS}?{query}", headers=KEY)
+    assert (crashed.status_code, crashed.get_json()["type"]) == (500, "unknown_error")
+    answered = spec_mode.get(f"{ACCOUNTS}?{query}", headers=KEY)
+    assert (answered.status_code, answered.get_json()["count"]) == (200, spec_count)
+
+
+@pytest.mark.parametrize("query", ["id[$eq][]=a", "id[$eq]=a,b", "id[$re]=a"])
+def test_one_equality_value_is_no_crash(vendor_mode, query):
+    assert vendor_mode.get(f"{ACCOUNTS}?{query}", headers=KEY).status_code == 200
