@@ -163,6 +163,9 @@ QUERIES = [
     "created_at%5B%24contains%5D=2025-01-01T00:00:00Z",
     "created_at%5B%24ne%5D%5B%5D=2025-01-01T00:00:00Z&created_at%5B%24ne%5D%5B%5D=2025-01-02T00:00:00Z",
     "id%5B%24eq%5D=a,b",
+    "id%5B%24eq%5D=a&id%5B%24eq%5D=a",
+    "updated_at%5B%24ne%5D=null&updated_at%5B%24ne%5D=null",
+    "id%5B%24ne%5D=a&id%5B%24ne%5D=null",
 ]
 
 

@@ -135,10 +135,13 @@ def parse_filters(given: Mapping[str, Any], allowed: Iterable[str]) -> list[Cond
 
 def _crashes_the_query(operators: Mapping[str, Any]) -> bool:
     """What the real server's query builder fails on after zod has passed it: `$contains`,
-    and `$eq`/`$ne` holding more than one value (OPERATOR_500)."""
+    and `$eq`/`$ne` holding two different values (`a` twice, `null` twice are fine: the
+    values are deduplicated first) (OPERATOR_500)."""
     if "$contains" in operators:
         return True
-    return any(isinstance(operators.get(op), list) and len(operators[op]) > 1 for op in _EQUALITY)
+    return any(
+        isinstance(operators.get(op), list) and len(set(operators[op])) > 1 for op in _EQUALITY
+    )
 
 
 def parse_date(value: str, name: str) -> datetime:

@@ -88,7 +88,7 @@ LOOSE_DATE_FILTER = Quirk(
 )
 OPERATOR_500 = Quirk(
     name="medusa-500-on-list-equality-filter",
-    vendor_does="a filter whose `$eq` or `$ne` holds two or more values (id[$eq]=a&id[$eq]=b, "
+    vendor_does="a filter whose `$eq` or `$ne` holds two different values (id[$eq]=a&id[$eq]=b, "
     "created_at[$ne][]=...&created_at[$ne][]=...), or that uses `$contains`, passes "
     "validation and crashes the query: 500 unknown_error",
     spec_does="`$eq` with several values matches any of them and `$ne` none of them (as "
@@ -96,7 +96,8 @@ OPERATOR_500 = Quirk(
     evidence="real Medusa 2.21.1, curl: GET /admin/store-credit-accounts?id[$eq]=a&id[$eq]=b, "
     "?customer_id[$ne]=a&customer_id[$ne]=b, ?customer_id[$contains]=x, "
     "?created_at[$contains]=2025-01-01T00:00:00Z, /{id}/transactions?id[$contains]=a (all "
-    "500); id[$eq][]=a (one value) is 200",
+    "500); id[$eq][]=a, id[$eq]=a&id[$eq]=a and updated_at[$ne]=null&updated_at[$ne]=null "
+    "are 200",
 )
 QUIRKS = (
     PAGING_500,

@@ -176,6 +176,15 @@ def test_list_equality_and_contains_crash_the_query_in_vendor_mode(
     assert (answered.status_code, answered.get_json()["count"]) == (200, spec_count)
 
 
-@pytest.mark.parametrize("query", ["id[$eq][]=a", "id[$eq]=a,b", "id[$re]=a"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "id[$eq][]=a",
+        "id[$eq]=a,b",
+        "id[$re]=a",
+        "id[$eq]=a&id[$eq]=a",
+        "updated_at[$ne]=null&updated_at[$ne]=null",
+    ],
+)
 def test_one_equality_value_is_no_crash(vendor_mode, query):
     assert vendor_mode.get(f"{ACCOUNTS}?{query}", headers=KEY).status_code == 200
