@@ -52,7 +52,6 @@ _JS_TYPE_NAMES = {"object": "record", "integer": "number"}
 _LOCATION_ORDER = ("body", "query", "path", "header", "cookie")
 _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
 _PG_GROUPS = re.compile(r"\([^(]*\)")
-_ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")  # ASCII digits only: "²" and "٣" are no index
 _MAX_ISSUES = 3  # Medusa's formatError words zod's first three issues only
 ZOD = "zod"  # the `rule` of a Problem that is a zod issue, worded already
 _ABSENT = object()  # JavaScript's undefined
@@ -144,7 +143,7 @@ def _join(problems: list[Problem]) -> str:
 def _js_key_order(name: str, sent_at: int) -> tuple[int, int]:
     """Where a key stands among a JavaScript object's keys (zod lists them so): array-index
     keys (`"8"`) first, in numeric order, then the others in the order they were set."""
-    if _ARRAY_INDEX.fullmatch(name) and int(name) < 2**32 - 1:
+    if qs.is_array_index(name):
         return (0, int(name))
     return (1, sent_at)
 

@@ -111,6 +111,12 @@ def query_root(key: str) -> str | None:
     return child.split(".", 1)[0] if parent == "__proto__" else parent
 
 
+def is_array_index(key: str) -> bool:
+    """A key JavaScript takes for an array index (ASCII digits, no leading zero, below
+    2**32 - 1): an object lists these first, in numeric order."""
+    return key.isdigit() and _INDEX.fullmatch(key) is not None and int(key) <= _MAX_INDEX
+
+
 def _closing(key: str, opening: int) -> int:
     """Where the bracket group opened at `opening` closes (-1: never)."""
     level = 0
@@ -165,7 +171,7 @@ def _nest(chain: list[str], leaf: Any) -> Any:
             )
             continue
         name = segment[1:-1] if segment.startswith("[") else segment
-        if name != segment and _INDEX.fullmatch(name) and int(name) <= _MAX_INDEX:
+        if name != segment and is_array_index(name):
             leaf = _Array({int(name): leaf}, int(name) + 1)
         else:
             leaf = _Object({name: leaf})
@@ -236,7 +242,7 @@ def _js_order(keys: Iterable[str]) -> list[str]:
     """A JavaScript object's key order: array indexes first, in numeric order, then the rest
     in the order they were set."""
     keys = list(keys)
-    indexes = {k for k in keys if k.isdigit() and _INDEX.fullmatch(k) and int(k) <= _MAX_INDEX}
+    indexes = {k for k in keys if is_array_index(k)}
     return sorted(indexes, key=int) + [k for k in keys if k not in indexes]
 
 
