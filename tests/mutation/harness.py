@@ -98,10 +98,13 @@ def run_job(job: Job) -> Verdict:
     from contracts.runner import run
     from tests.mutation.bugs import by_name
 
-    app = correct_mock()
-    if job.bug is not None:
-        app = by_name()[job.bug].plant(app)
-    result = run(settings(job.vendor, job.operations, job.tool), app=app)
+    mock = correct_mock()
+    try:
+        app = mock if job.bug is None else by_name()[job.bug].plant(mock)
+        result = run(settings(job.vendor, job.operations, job.tool), app=app)
+    finally:
+        # Its temporary database would outlive a pool worker, which exits without atexit.
+        mock.extensions["mockserver"].store.close()
     messages: dict[str, str] = {}
     errors: list[str] = []
     for vendor in result.vendors:
