@@ -1,5 +1,7 @@
 """Throughput and latency of one validated, stateful write per vendor, side by side with a bare
-Flask handler (same gunicorn settings) and Prism mocking the same spec, all on this machine.
+Flask handler, the same handler keeping a balance in the mock's store (the floor of any
+stateful write on these parts; same gunicorn settings) and Prism mocking the same spec, all
+on this machine.
 
     .venv/bin/python bench/mock_bench.py [--duration 10] [--connections 16] [--skip-prism]
                                          [--markdown] [--loadgen auto|wrk|python]
@@ -550,7 +552,7 @@ def run_python(base: str, write: Write, duration: int, connections: int) -> Load
 @dataclass
 class Row:
     target: str
-    kind: str  # "mock", "bare", "prism"
+    kind: str  # "mock", "bare", "floor", "prism"
     vendor: str | None
     load: Load | None = None
     ready_s: float | None = None
@@ -627,27 +629,34 @@ def check_ledger(write: Write, base: str, before: Ledger, load: Load, connection
 
 
 def bench_bare(bench: Bench) -> None:
-    row = Row("bare Flask (add-credits)", "bare", None)
-    bench.rows.append(row)
-    port = free_port()
-    command = [
-        sys.executable,
-        str(BENCH / "bare_flask.py"),
-        "--port",
-        str(port),
-        "--workers",
-        str(WORKERS),
-        "--threads",
-        str(THREADS),
-    ]
-    try:
-        with serving("bare Flask", command, port, "/__admin/health") as server:
-            row.ready_s = server.ready_s
-            bench.warm(server.base, AppstleAddCredits())
-            bench.measure(row, server.base, AppstleAddCredits())
-    except BenchError as exc:
-        row.failure = str(exc)
-        log(f"bare Flask: {exc}")
+    """The two floors of `bare_flask.py`: the issue's bare Flask, then the same with a SQLite
+    ledger write through the mock's store (what any stateful write on these parts costs)."""
+    for target, kind, flags in (
+        ("bare Flask (add-credits)", "bare", []),
+        ("floor: Flask + store write", "floor", ["--ledger"]),
+    ):
+        row = Row(target, kind, None)
+        bench.rows.append(row)
+        port = free_port()
+        command = [
+            sys.executable,
+            str(BENCH / "bare_flask.py"),
+            "--port",
+            str(port),
+            "--workers",
+            str(WORKERS),
+            "--threads",
+            str(THREADS),
+            *flags,
+        ]
+        try:
+            with serving(target, command, port, "/__admin/health") as server:
+                row.ready_s = server.ready_s
+                bench.warm(server.base, AppstleAddCredits())
+                bench.measure(row, server.base, AppstleAddCredits())
+        except BenchError as exc:
+            row.failure = str(exc)
+            log(f"{target}: {exc}")
 
 
 def bench_mock(bench: Bench, writes: list[Write]) -> None:
@@ -772,6 +781,7 @@ def _fmt(value: float | None, unit: str = "", digits: int = 2) -> str:
 
 def table(bench: Bench) -> tuple[list[str], list[list[str]]]:
     bare = next((r for r in bench.rows if r.kind == "bare"), None)
+    floor = next((r for r in bench.rows if r.kind == "floor"), None)
     prisms = {r.vendor: r for r in bench.rows if r.kind == "prism"}
     header = [
         "target",
@@ -781,6 +791,7 @@ def table(bench: Bench) -> tuple[list[str], list[list[str]]]:
         "p99",
         "errors",
         "vs bare Flask",
+        "vs floor",
         "vs Prism",
         "ready",
     ]
@@ -788,7 +799,7 @@ def table(bench: Bench) -> tuple[list[str], list[list[str]]]:
     for row in bench.rows:
         load = row.load
         if load is None:
-            body.append([row.target, "-", "-", "-", "-", row.failure, "-", "-", "-"])
+            body.append([row.target, "-", "-", "-", "-", row.failure, "-", "-", "-", "-"])
             continue
         errors = "0"
         if load.errors:
@@ -803,6 +814,7 @@ def table(bench: Bench) -> tuple[list[str], list[list[str]]]:
                 _fmt(load.p99_ms, " ms"),
                 errors,
                 _fmt(ratio(row, bare), "x"),
+                _fmt(ratio(row, floor) if row.kind == "mock" else None, "x"),
                 _fmt(ratio(row, prism), "x"),
                 _fmt(row.ready_s, " s", 3),
             ]
