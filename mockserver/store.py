@@ -14,11 +14,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sqlite3
 import tempfile
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
@@ -71,6 +72,14 @@ _PURGE_INDEXES = """
 CREATE INDEX IF NOT EXISTS records_expiry ON records (expires_at) WHERE expires_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS idempotency_age ON idempotency (created_at);
 """
+
+
+def _json_field(field: str) -> str:
+    """The SQL expression of a document's top-level field: written the same way in an index
+    and in a query, or SQLite would not use the index."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", field):
+        raise ValueError(f"not a plain field name: {field!r}")
+    return f"json_extract(data, '$.{field}')"
 
 
 def _add_missing_columns(conn: sqlite3.Connection) -> None:
@@ -141,6 +150,17 @@ class TenantStore:
             f"ORDER BY id {'DESC' if descending else 'ASC'} LIMIT ? OFFSET ?",
             # SQLite integers have 64 bits; any page beyond them is all there is, or nothing.
             (self.tenant, kind, min(limit, SQLITE_MAX_INT), min(offset, SQLITE_MAX_INT)),
+        )
+        return [json.loads(data) for (data,) in rows]
+
+    def where(self, kind: str, field: str, value: Any) -> list[dict[str, Any]]:
+        """Records of a kind whose top-level `field` equals `value` (as JSON compares: 1 and
+        1.0 are equal, 1 and "1" are not), oldest first. Through an index once the field is
+        declared (`Store.index_lookups`), without one otherwise."""
+        rows = self._conn.execute(
+            f"SELECT data FROM records WHERE tenant=? AND kind=? AND {_json_field(field)} = ? "
+            "ORDER BY seq",
+            (self.tenant, kind, value),
         )
         return [json.loads(data) for (data,) in rows]
 
@@ -502,6 +522,16 @@ class Store:
             self.end(tx, commit=False)
             raise
         self.end(tx, commit=True)
+
+    def index_lookups(self, fields: Iterable[str]) -> None:
+        """Index the document fields records are looked up by (`TenantStore.where`); a state
+        file from before is indexed as it opens."""
+        conn = self._connection()
+        for field in fields:
+            conn.execute(
+                f"CREATE INDEX IF NOT EXISTS records_by_{field} "
+                f"ON records (tenant, kind, {_json_field(field)})"
+            )
 
     def close(self) -> None:
         with self._lock:

@@ -122,6 +122,9 @@ class Vendor:
     - `summarize(store)`: a tenant's money for the dashboard (balances, accounts, ledgers).
     - `real_hosts`: the vendor's own API hosts (glob patterns) that `mock_vendors()` routes
       into the mock, so a client written against the vendor runs unchanged in a test.
+    - `lookup_fields`: top-level document fields the handlers find records by
+      (`TenantStore.where`); the store indexes them, so a lookup reads the matching records
+      only, however many others the tenant holds.
     """
 
     name: str
@@ -147,6 +150,7 @@ class Vendor:
     real_hosts: tuple[str, ...] = ()
     read_ledger: Callable[[Exchange], LedgerReading | None] | None = None
     summarize: Callable[[TenantStore], TenantSummary] | None = None
+    lookup_fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

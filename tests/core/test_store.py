@@ -109,6 +109,42 @@ def test_a_page_by_id_and_the_count_follow_every_write(store: Store) -> None:
         assert tx.tenant("t").count("thing") == 0 and tx.tenant("other").count("thing") == 1
 
 
+def test_where_finds_records_by_a_field_as_json_compares(store: Store) -> None:
+    with store.transaction() as tx:
+        things = tx.tenant("t")
+        things.put("thing", "1", {"owner": 7, "n": 1})
+        things.put("thing", "2", {"owner": "7", "n": 2})  # text is not the number
+        things.put("thing", "3", {"owner": 7.0, "n": 3})  # 7.0 is 7, as in Python
+        things.put("thing", "4", {"n": 4})
+        things.put("other", "5", {"owner": 7, "n": 5})
+        things.put("thing", "1", {"owner": 7, "n": 6})  # replaced: keeps its place
+        tx.tenant("u").put("thing", "6", {"owner": 7, "n": 7})
+    with store.transaction(write=False) as tx:
+        assert [r["n"] for r in tx.tenant("t").where("thing", "owner", 7)] == [6, 3]
+        assert [r["n"] for r in tx.tenant("t").where("thing", "owner", "7")] == [2]
+    with pytest.raises(ValueError, match="plain field name"):
+        tx.tenant("t").where("thing", "owner') OR (1", 7)
+
+
+def test_a_declared_lookup_field_is_read_through_an_index(tmp_path: Path) -> None:
+    """The lookup reads the matching records only, in a state file from before too."""
+    path = tmp_path / "old.sqlite3"
+    old = Store(path)
+    with old.transaction() as tx:
+        tx.tenant("t").put("thing", "1", {"owner": 1})
+    old.close()
+    store = Store(path)
+    store.index_lookups(["owner"])
+    with store.transaction(write=False) as tx:
+        statements: list[str] = []
+        tx.conn.set_trace_callback(statements.append)
+        assert tx.tenant("t").where("thing", "owner", 1) == [{"owner": 1}]
+        tx.conn.set_trace_callback(None)
+        plan = tx.conn.execute(f"EXPLAIN QUERY PLAN {statements[-1]}").fetchall()
+        assert "USING INDEX records_by_owner" in str(plan), plan
+    store.close()
+
+
 def test_counts_are_rebuilt_for_a_state_file_from_before_them(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     store = Store(path)

@@ -31,4 +31,5 @@ VENDOR = Vendor(
     secret_fields=frozenset({"x-api-key", "api_key"}),
     record_schema=read_yaml(Path(__file__).resolve().parent / "records.yaml"),
     real_hosts=("loyalty-admin.appstle.com",),
+    lookup_fields=("customerId",),  # a customer's rewards, in every customer answer
 )

@@ -187,7 +187,7 @@ class Ledger:
 
     def transactions(self, customer_id: int) -> list[dict]:
         """The customer's transaction log, oldest first (no endpoint exposes it)."""
-        return [t for t in self.store.all(TRANSACTION) if t["customerId"] == customer_id]
+        return self.store.where(TRANSACTION, "customerId", customer_id)
 
     # -- writes -----------------------------------------------------------------------------
 
@@ -440,9 +440,8 @@ class Ledger:
         wanted = None if reward_status is None else _statuses(reward_status)
         rewards = [
             reward_view(r)
-            for r in self.store.all(REWARD)
-            if r["customerId"] == customer["customerId"]
-            and (wanted is None or r["status"] in wanted)
+            for r in self.store.where(REWARD, "customerId", customer["customerId"])
+            if wanted is None or r["status"] in wanted
         ]
         view: dict[str, Any] = {}
         for name in LOYALTY_FIELDS:
