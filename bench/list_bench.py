@@ -5,6 +5,7 @@ in-process:
   build), at 100 and at 20,000 transactions.
 - Appstle: a customer's loyalty answer (which every Appstle write returns too, rewards
   included), with 100 and 20,000 rewards of other customers in the shop.
+- Spree: the default page of the store-credit list, at 100 and at 20,000 credits.
 
     .venv/bin/python bench/list_bench.py [--small 100] [--large 20000] [--repeat 30]
 
@@ -36,6 +37,7 @@ from mockserver.vendors.medusa.models import Actor, Ledger  # noqa: E402
 KEY = "sk_test_listbench"
 AUTH = {"Authorization": "Basic c2tfdGVzdF9saXN0YmVuY2g6"}  # KEY, empty password
 APPSTLE_AUTH = {"X-API-Key": "apst_test_listbench"}
+SPREE_CLIENT = {"client_id": "test_listbench", "client_secret": "test_secret", "scope": "admin"}
 MAX_RATIO = 2.0
 
 
@@ -99,6 +101,34 @@ def time_customer(history: int, repeat: int) -> Timing:
     return timing
 
 
+def time_spree_page(history: int, repeat: int) -> Timing:
+    """Fresh state, a store with `history` store credits, the list's default page timed."""
+    with tempfile.TemporaryDirectory(prefix="listbench-") as folder:
+        app = create_app(MockConfig(state_path=os.path.join(folder, "state.sqlite3")))
+        client = app.test_client()
+        grant = {"grant_type": "client_credentials", **SPREE_CLIENT}
+        token = client.post("/spree_oauth/token", data=grant).get_json()["access_token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        url = "/api/v2/platform/store_credits"
+        existing = client.get(url, headers=auth).get_json()["meta"]["total_count"]
+        store = app.extensions["mockserver"].store
+        tenant = tenant_of(store, SPREE_CLIENT["client_id"])
+        with store.transaction() as tx:
+            credits = tx.tenant(tenant)
+            sample = credits.all("store_credit")[0]
+            for number in range(max(0, history - existing)):
+                credit = {**sample, "id": str(10**6 + number)}
+                credits.put("store_credit", credit["id"], credit)
+        timing = timed(
+            history,
+            repeat,
+            lambda: client.get(url, headers=auth),
+            lambda body: body["meta"]["total_count"] == max(history, existing),
+        )
+        store.close()
+    return timing
+
+
 def timed(
     history: int, repeat: int, read: Callable[[], Any], right: Callable[[Any], bool]
 ) -> Timing:
@@ -125,6 +155,7 @@ def measure(small: int, large: int, repeat: int) -> tuple[list[str], bool]:
     for what, header, time_read in (
         ("list transactions", "transactions | page (default, 15)", time_page),
         ("customer answer", "other customers' rewards | customer 1001", time_customer),
+        ("list store credits", "store credits | page (default, 25)", time_spree_page),
     ):
         timings = [time_read(small, repeat), time_read(large, repeat)]
         ratio = timings[1].median_ms / timings[0].median_ms

@@ -46,6 +46,7 @@ def create_app(config: MockConfig | None = None, vendors: list[Vendor] | None = 
     }
     store = Store(config.state_path)
     store.index_lookups({f for v in vendors for f in v.lookup_fields})
+    store.index_marks({f for v in vendors for f in v.mark_fields})
     publish_fixtures(store, fixtures)
     pipeline = Pipeline(config, store, vendors, ensure_signing_key(store))
     while pipeline.purge():  # a state file from an earlier run starts without its backlog

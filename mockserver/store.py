@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS idempotency (
     tenant TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, answer TEXT NOT NULL,
     PRIMARY KEY (tenant, key)
 );
+CREATE INDEX IF NOT EXISTS records_in_order ON records (tenant, kind, seq);
 CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS record_counts (
     tenant TEXT NOT NULL, kind TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (tenant, kind)
@@ -152,6 +153,28 @@ class TenantStore:
             (self.tenant, kind, min(limit, SQLITE_MAX_INT), min(offset, SQLITE_MAX_INT)),
         )
         return [json.loads(data) for (data,) in rows]
+
+    def page_unmarked(self, kind: str, mark: str, offset: int, limit: int) -> list[dict[str, Any]]:
+        """One page of the records of a kind whose top-level `mark` field is null or absent
+        (a soft delete, say), in `all()` order. Read along the (tenant, kind, seq) index, so
+        a page costs what it skips and shows, not what the kind holds."""
+        rows = self._conn.execute(
+            "SELECT data FROM records INDEXED BY records_in_order "
+            f"WHERE tenant=? AND kind=? AND {_json_field(mark)} IS NULL "
+            "ORDER BY seq LIMIT ? OFFSET ?",
+            (self.tenant, kind, min(limit, SQLITE_MAX_INT), min(offset, SQLITE_MAX_INT)),
+        )
+        return [json.loads(data) for (data,) in rows]
+
+    def count_marked(self, kind: str, mark: str) -> int:
+        """How many records of a kind have a non-null top-level `mark`: reading only those
+        once `mark` is declared (`Store.index_marks`)."""
+        row = self._conn.execute(
+            f"SELECT COUNT(*) FROM records WHERE tenant=? AND kind=? AND {_json_field(mark)} "
+            "IS NOT NULL",
+            (self.tenant, kind),
+        ).fetchone()
+        return int(row[0])
 
     def where(self, kind: str, field: str, value: Any) -> list[dict[str, Any]]:
         """Records of a kind whose top-level `field` equals `value` (as JSON compares: 1 and
@@ -531,6 +554,15 @@ class Store:
             conn.execute(
                 f"CREATE INDEX IF NOT EXISTS records_by_{field} "
                 f"ON records (tenant, kind, {_json_field(field)})"
+            )
+
+    def index_marks(self, fields: Iterable[str]) -> None:
+        """Index, for each field, the records where it is set (`TenantStore.count_marked`)."""
+        conn = self._connection()
+        for field in fields:
+            conn.execute(
+                f"CREATE INDEX IF NOT EXISTS records_marked_{field} ON records (tenant, kind) "
+                f"WHERE {_json_field(field)} IS NOT NULL"
             )
 
     def close(self) -> None:

@@ -125,6 +125,8 @@ class Vendor:
     - `lookup_fields`: top-level document fields the handlers find records by
       (`TenantStore.where`); the store indexes them, so a lookup reads the matching records
       only, however many others the tenant holds.
+    - `mark_fields`: top-level fields whose records are counted when set
+      (`TenantStore.count_marked`: soft-deleted records, say); indexed the same way.
     """
 
     name: str
@@ -151,6 +153,7 @@ class Vendor:
     read_ledger: Callable[[Exchange], LedgerReading | None] | None = None
     summarize: Callable[[TenantStore], TenantSummary] | None = None
     lookup_fields: tuple[str, ...] = ()
+    mark_fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

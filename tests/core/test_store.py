@@ -145,6 +145,31 @@ def test_a_declared_lookup_field_is_read_through_an_index(tmp_path: Path) -> Non
     store.close()
 
 
+def test_pages_of_unmarked_records_and_counts_of_marked_ones(store: Store) -> None:
+    store.index_marks(["gone"])
+    with store.transaction() as tx:
+        things = tx.tenant("t")
+        for number in range(1, 9):
+            things.put("thing", f"x{number}", {"n": number, "gone": "yes" if number % 3 else None})
+        things.put("thing", "x3", {"n": 3, "gone": "now"})  # marked by a replace
+        things.put("thing", "x1", {"n": 1})  # unmarked: the field is absent
+        tx.tenant("u").put("thing", "y", {"n": 0})
+    with store.transaction(write=False) as tx:
+        things = tx.tenant("t")
+        assert [r["n"] for r in things.page_unmarked("thing", "gone", 0, 9)] == [1, 6]
+        assert [r["n"] for r in things.page_unmarked("thing", "gone", 1, 1)] == [6]
+        assert things.page_unmarked("thing", "gone", 2**70, 2**70) == []
+        assert things.count_marked("thing", "gone") == 6
+        statements: list[str] = []
+        tx.conn.set_trace_callback(statements.append)
+        things.count_marked("thing", "gone")
+        things.page_unmarked("thing", "gone", 0, 2)
+        tx.conn.set_trace_callback(None)
+        plans = [str(tx.conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()) for sql in statements]
+        assert "USING INDEX records_marked_gone" in plans[0], plans
+        assert "USING INDEX records_in_order" in plans[1] and "TEMP B-TREE" not in plans[1], plans
+
+
 def test_counts_are_rebuilt_for_a_state_file_from_before_them(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     store = Store(path)

@@ -45,4 +45,5 @@ VENDOR = Vendor(
     secret_fields=frozenset({"password", "client_secret", "access_token", "refresh_token"}),
     record_schema=read_yaml(Path(__file__).resolve().parent / "records.yaml"),
     quirks=QUIRKS,
+    mark_fields=("deleted_at",),  # the unfiltered list counts the live credits by it
 )

@@ -109,9 +109,12 @@ class Page:
             size = to_i(per_page)
         return cls(number, size)
 
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
     def slice(self, items: Sequence[Any]) -> Sequence[Any]:
-        start = (self.number - 1) * self.size
-        return items[start : start + self.size]
+        return items[self.offset : self.offset + self.size]
 
 
 def paginated(

@@ -118,6 +118,16 @@ class StoreCreditLedger:
         credits = [c for c in credits if all(k.matches(c) for k in query.conditions)]
         return _sorted(credits, query.sort)
 
+    def page(self, query: CreditQuery, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """One page of `list(query)` and the length of the whole. Unfiltered and in the
+        default order (what a client paging through every credit sends), the page is read
+        alone and the live credits counted, not decoded."""
+        if query.conditions or _sort_keys(query.sort):
+            credits = self.list(query)
+            return credits[offset : offset + limit], len(credits)
+        total = self.store.count(CREDIT) - self.store.count_marked(CREDIT, "deleted_at")
+        return self.store.page_unmarked(CREDIT, "deleted_at", offset, limit), total
+
     def record(self, kind: str, record_id: str) -> dict[str, Any]:
         """A category, type, user or store, or 404."""
         found = self.store.get(kind, record_id)
@@ -379,15 +389,17 @@ def _code_time(stamp: str) -> str:
     return digits + "000"
 
 
+def _sort_keys(sort: str | None) -> list[str]:
+    """Spree's `BaseSorter` reads comma-separated keys, `-` for descending, and ignores the
+    keys that are not sortable."""
+    return [k for k in (sort or "").split(",") if k and k.removeprefix("-") in SORTABLE]
+
+
 def _sorted(credits: list[dict[str, Any]], sort: str | None) -> list[dict[str, Any]]:
-    """Spree's `BaseSorter`: comma-separated keys, `-` for descending, keys that are not
-    sortable ignored; by id (insertion order) otherwise."""
-    keys = [k for k in (sort or "").split(",") if k]
-    for key in reversed(keys):
-        name = key.removeprefix("-")
-        if name in SORTABLE:
-            descending = key.startswith("-")
-            credits = sorted(credits, key=lambda c, n=name: _sort_value(c, n), reverse=descending)
+    """In the order of the sort keys; by id (insertion order) otherwise."""
+    for key in reversed(_sort_keys(sort)):
+        name, descending = key.removeprefix("-"), key.startswith("-")
+        credits = sorted(credits, key=lambda c, n=name: _sort_value(c, n), reverse=descending)
     return credits
 
 

@@ -46,12 +46,12 @@ def create_oauth_token() -> Response:
 def list_store_credits() -> Response:
     ledger, args = _ledger(), query()
     pairs = list(args.items(multi=True))
-    credits = ledger.list(CreditQuery(tuple(ransack.conditions(pairs)), args.get("sort")))
     page = jsonapi.Page.from_query(args.get("page"), args.get("per_page"))
-    shown = page.slice(credits)
+    selection = CreditQuery(tuple(ransack.conditions(pairs)), args.get("sort"))
+    shown, total = ledger.page(selection, page.offset, page.size)
     fields = _fieldset()
     resources = [jsonapi.store_credit(c, fields) for c in shown]
-    doc = jsonapi.paginated(resources, len(credits), page, request.base_url, pairs)
+    doc = jsonapi.paginated(resources, total, page, request.base_url, pairs)
     names = _includes()
     if names:
         doc["included"] = [_related(ledger, k, r) for k, r in ledger.included(shown, names)]

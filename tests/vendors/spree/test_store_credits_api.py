@@ -377,6 +377,29 @@ def test_pagination_meta_and_links(spree: Any, auth: dict[str, str]) -> None:
     assert (beyond["data"], beyond["meta"]["count"]) == ([], 0)
 
 
+def test_the_unfiltered_pages_agree_with_the_sorted_list(spree: Any, auth: dict[str, str]) -> None:
+    """The unfiltered list in its default order reads one page from the store and counts
+    the live credits; sorted by id it decodes every credit. With deleted credits between
+    the live ones, both must show the same pages and the same counts."""
+    for number in range(11):
+        credit = create(spree, auth, amount=number + 1)
+        if number % 3 == 1:
+            assert spree.delete(f"{CREDITS}/{credit['id']}", headers=auth).status_code == 204
+
+    def pages(extra: str) -> list[tuple[list[str], dict[str, Any]]]:
+        answers = []
+        for page in range(1, 6):
+            url = f"{CREDITS}?per_page=3&page={page}{extra}"
+            payload = spree.get(url, headers=auth).get_json()
+            answers.append(([c["id"] for c in payload["data"]], payload["meta"]))
+        return answers
+
+    default = pages("")
+    assert default[0][1] == {"count": 3, "total_count": 8, "total_pages": 3}
+    assert default == pages("&sort=id") == pages("&sort=unsortable")
+    assert [i for ids, _ in default for i in ids] == ["1", "2", "4", "5", "7", "8", "10", "11"]
+
+
 @pytest.mark.parametrize(("per_page", "size"), [("0", 25), ("501", 25), ("500", 500), ("1", 1)])
 def test_per_page_outside_range_falls_back(
     spree: Any, auth: dict[str, str], per_page: str, size: int
