@@ -164,6 +164,13 @@ class _SchemaCompiler:
                 out[key] = self._translate(value)
             elif key == "additionalProperties":
                 out[key] = value if isinstance(value, bool) else self._translate(value)
+            elif key == "oneOf" and "anyOf" not in schema:
+                branches = [self._translate(sub) for sub in value]
+                # When no value can match two branches, "exactly one" is "at least one", and
+                # fastjsonschema stops an `anyOf` at the first match where `oneOf` tries every
+                # branch, raising an exception in each that fails (a nullable reference's
+                # `null` branch, for every object it is not).
+                out["anyOf" if _disjoint(branches) else key] = branches
             elif key in ("allOf", "anyOf", "oneOf"):
                 out[key] = [self._translate(sub) for sub in value]
             elif key == "required":
@@ -213,6 +220,40 @@ class _SchemaCompiler:
             name = self._format_names[key] = f"oas_{len(self._format_names)}"
             self.formats[name] = check
         return name
+
+
+_JSON_TYPES = {
+    type(None): "null",
+    bool: "boolean",
+    int: "number",
+    float: "number",
+    str: "string",
+    list: "array",
+    dict: "object",
+}
+
+
+def _value_types(schema: dict[str, Any]) -> frozenset[str] | None:
+    """The JSON types of every value a translated schema can accept (integers counted as
+    numbers), or None when its top level does not bound them."""
+    if "enum" in schema:
+        return frozenset(_JSON_TYPES.get(type(value), "?") for value in schema["enum"])
+    kind = schema.get("type")
+    if kind is None:
+        return None
+    kinds = [kind] if isinstance(kind, str) else kind
+    return frozenset("number" if k == "integer" else k for k in kinds)
+
+
+def _disjoint(branches: list[dict[str, Any]]) -> bool:
+    """No value can match two of these schemas: their accepted types do not overlap."""
+    seen: set[str] = set()
+    for branch in branches:
+        types = _value_types(branch)
+        if types is None or types & seen:
+            return False
+        seen |= types
+    return True
 
 
 def _format_check(checker: Any, name: str) -> Callable[[str], bool]:

@@ -252,3 +252,33 @@ def test_a_response_is_checked_from_the_value_its_body_was_made_from_when_given(
     assert spec.compiled.response_ok(request, response, value)
     assert not spec.compiled.response_ok(request, response, {"not": "the declared shape"})
     assert not spec.response_violations(request, response, value)
+
+
+@pytest.mark.parametrize(
+    ("branches", "fast", "valid", "invalid"),
+    [
+        # A nullable reference: no value matches both, so the check is an `anyOf`.
+        (
+            [
+                {"type": "object", "required": ["id"]},
+                {"type": "object", "nullable": True, "enum": [None]},
+            ],
+            "anyOf",
+            [None, {"id": 1}],
+            [{}, "x"],
+        ),
+        # 1 is a number and an integer: exactly one must match, so it stays a `oneOf`.
+        ([{"type": "integer"}, {"type": "number"}], "oneOf", [1.5], [1, "x"]),
+        ([{"type": "string"}, {"minLength": 2}], "oneOf", ["a", 3], ["ab"]),
+    ],
+)
+def test_a_one_of_whose_branches_cannot_overlap_is_checked_as_any_of(
+    branches: list[Any], fast: str, valid: list[Any], invalid: list[Any]
+) -> None:
+    from mockserver.compiled import _SchemaCompiler
+
+    schemas = _SchemaCompiler("read")
+    assert fast in schemas._translate({"oneOf": branches})
+    check = schemas.compile({"oneOf": branches})
+    assert [check(v) for v in valid] == [True] * len(valid)
+    assert [check(v) for v in invalid] == [False] * len(invalid)
