@@ -5,6 +5,7 @@ in-process:
   build), at 100 and at 20,000 transactions.
 - Appstle: a customer's loyalty answer (which every Appstle write returns too, rewards
   included), with 100 and 20,000 rewards of other customers in the shop.
+- Medusa: the default page of the account list, at 100 and at 20,000 accounts.
 - Spree: the default page of the store-credit list, at 100 and at 20,000 credits.
 
     .venv/bin/python bench/list_bench.py [--small 100] [--large 20000] [--repeat 30]
@@ -70,6 +71,32 @@ def time_page(history: int, repeat: int) -> Timing:
             repeat,
             lambda: client.get(url, headers=AUTH),
             lambda body: body["count"] == history,
+        )
+        store.close()
+    return timing
+
+
+def time_accounts(history: int, repeat: int) -> Timing:
+    """Fresh state, `history` accounts (copies of the first, ids after the fixture's), the
+    account list's default page timed."""
+    with tempfile.TemporaryDirectory(prefix="listbench-") as folder:
+        app = create_app(MockConfig(state_path=os.path.join(folder, "state.sqlite3")))
+        client = app.test_client()
+        url = "/admin/store-credit-accounts"
+        listed = client.get(url, headers=AUTH).get_json()
+        store = app.extensions["mockserver"].store
+        tenant = tenant_of(store, KEY)
+        with store.transaction() as tx:
+            accounts = tx.tenant(tenant)
+            sample = accounts.get("account", listed["store_credit_accounts"][0]["id"])
+            for number in range(max(0, history - listed["count"])):
+                account = {**sample, "id": f"sc_acc_ZZ{number:024d}"}
+                accounts.put("account", account["id"], account)
+        timing = timed(
+            history,
+            repeat,
+            lambda: client.get(url, headers=AUTH),
+            lambda body: body["count"] == max(history, listed["count"]),
         )
         store.close()
     return timing
@@ -154,6 +181,7 @@ def measure(small: int, large: int, repeat: int) -> tuple[list[str], bool]:
     met = True
     for what, header, time_read in (
         ("list transactions", "transactions | page (default, 15)", time_page),
+        ("list accounts", "accounts | page (default, 15)", time_accounts),
         ("customer answer", "other customers' rewards | customer 1001", time_customer),
         ("list store credits", "store credits | page (default, 25)", time_spree_page),
     ):

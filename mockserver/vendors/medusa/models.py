@@ -146,6 +146,13 @@ class Ledger:
         """One account's transactions, oldest first."""
         return self.store.all(transactions_kind(account_id))
 
+    def accounts_by_id(
+        self, offset: int, limit: int, descending: bool
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of the accounts in id order, and how many there are, without reading
+        the others (the list's default order)."""
+        return self.store.page_by_id(ACCOUNT, offset, limit, descending), self.store.count(ACCOUNT)
+
     def transactions_by_id(
         self, account_id: str, offset: int, limit: int, descending: bool
     ) -> tuple[list[dict[str, Any]], int]:

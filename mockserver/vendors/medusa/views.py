@@ -128,19 +128,24 @@ def account_page(ledger: Ledger, args: MultiDict[str, str]) -> dict[str, Any]:
     conditions = parse_filters(given, ACCOUNT_FILTERS)
     limit, offset = page_numbers(given)
     search = (given.get("q") or "").lower()
-    found = [
-        a
-        for a in ledger.accounts()
-        if matches(a, conditions) and search in str(a["currency_code"]).lower()
-    ]
-    found = order_by(found, given.get("order"), lambda item, name: item.get(name))
-    page = found[offset : offset + limit]
+    order = given.get("order") or "id"
+    if not conditions and not search and order in ("id", "-id"):
+        # Unfiltered, in id order: the store reads just the page, O(page) not O(accounts).
+        page, count = ledger.accounts_by_id(offset, limit, order == "-id")
+    else:
+        found = [
+            a
+            for a in ledger.accounts()
+            if matches(a, conditions) and search in str(a["currency_code"]).lower()
+        ]
+        found = order_by(found, given.get("order"), lambda item, name: item.get(name))
+        page, count = found[offset : offset + limit], len(found)
     totals = ledger.totals(a["id"] for a in page)
     items = [
         account_view(ledger, a, totals.get(a["id"], Totals()), given.get("fields"), in_list=True)
         for a in page
     ]
-    return {"store_credit_accounts": items, "count": len(found), "offset": offset, "limit": limit}
+    return {"store_credit_accounts": items, "count": count, "offset": offset, "limit": limit}
 
 
 def transaction_page(ledger: Ledger, account_id: str, args: MultiDict[str, str]) -> dict[str, Any]:
