@@ -628,6 +628,11 @@ def check_ledger(write: Write, base: str, before: Ledger, load: Load, connection
     )
 
 
+def server_options(port: int) -> list[str]:
+    """The mock and both baselines get the same port option and gunicorn settings."""
+    return ["--port", str(port), "--workers", str(WORKERS), "--threads", str(THREADS)]
+
+
 def bench_bare(bench: Bench) -> None:
     """The two floors of `bare_flask.py`: the issue's bare Flask, then the same with a SQLite
     ledger write through the mock's store (what any stateful write on these parts costs)."""
@@ -638,17 +643,7 @@ def bench_bare(bench: Bench) -> None:
         row = Row(target, kind, None)
         bench.rows.append(row)
         port = free_port()
-        command = [
-            sys.executable,
-            str(BENCH / "bare_flask.py"),
-            "--port",
-            str(port),
-            "--workers",
-            str(WORKERS),
-            "--threads",
-            str(THREADS),
-            *flags,
-        ]
+        command = [sys.executable, str(BENCH / "bare_flask.py"), *server_options(port), *flags]
         try:
             with serving(target, command, port, "/__admin/health") as server:
                 row.ready_s = server.ready_s
@@ -661,18 +656,7 @@ def bench_bare(bench: Bench) -> None:
 
 def bench_mock(bench: Bench, writes: list[Write]) -> None:
     port = free_port()
-    command = [
-        str(VENV_BIN / "mockserver"),
-        "serve",
-        "--port",
-        str(port),
-        "--workers",
-        str(WORKERS),
-        "--threads",
-        str(THREADS),
-        "--fidelity",
-        "spec",
-    ]
+    command = [str(VENV_BIN / "mockserver"), "serve", *server_options(port), "--fidelity", "spec"]
     rows = [Row(f"mock {w.title}", "mock", w.vendor) for w in writes]
     bench.rows.extend(rows)
     try:
