@@ -23,7 +23,8 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -49,14 +50,34 @@ class Timing:
     median_ms: float
 
 
-def time_page(history: int, repeat: int) -> Timing:
-    """Fresh state, one account with `history` transactions, the default page timed."""
+@contextmanager
+def fresh_mock() -> Iterator[tuple[Any, Any]]:
+    """A test client of a mock on fresh state, and its store (closed on the way out)."""
     with tempfile.TemporaryDirectory(prefix="listbench-") as folder:
         app = create_app(MockConfig(state_path=os.path.join(folder, "state.sqlite3")))
-        client = app.test_client()
+        store = app.extensions["mockserver"].store
+        try:
+            yield app.test_client(), store
+        finally:
+            store.close()
+
+
+def fill(store: Any, credential: str, kind: str, count: int, change: Callable[[int], Any]) -> None:
+    """`count` copies of the tenant's first record of `kind`, copy n with `change(n)` over it."""
+    tenant = tenant_of(store, credential)
+    with store.transaction() as tx:
+        records = tx.tenant(tenant)
+        sample = records.all(kind)[0]
+        for number in range(count):
+            record = {**sample, **change(number)}
+            records.put(kind, str(record["id"]), record)
+
+
+def time_page(history: int, repeat: int) -> Timing:
+    """Fresh state, one account with `history` transactions, the default page timed."""
+    with fresh_mock() as (client, store):
         accounts = client.get("/admin/store-credit-accounts", headers=AUTH)
         account = accounts.get_json()["store_credit_accounts"][0]["id"]
-        store = app.extensions["mockserver"].store
         tenant = tenant_of(store, KEY)
         url = f"/admin/store-credit-accounts/{account}/transactions"
         existing = client.get(url, headers=AUTH).get_json()["count"]  # the fixture's own
@@ -66,94 +87,64 @@ def time_page(history: int, repeat: int) -> Timing:
             now = datetime.now(UTC)
             for _ in range(max(0, history - existing)):
                 ledger.add_transaction(account, "credit", Decimal("1.25"), "bench", actor, now)
-        timing = timed(
+        return timed(
             history,
             repeat,
             lambda: client.get(url, headers=AUTH),
             lambda body: body["count"] == history,
         )
-        store.close()
-    return timing
 
 
 def time_accounts(history: int, repeat: int) -> Timing:
     """Fresh state, `history` accounts (copies of the first, ids after the fixture's), the
     account list's default page timed."""
-    with tempfile.TemporaryDirectory(prefix="listbench-") as folder:
-        app = create_app(MockConfig(state_path=os.path.join(folder, "state.sqlite3")))
-        client = app.test_client()
+    with fresh_mock() as (client, store):
         url = "/admin/store-credit-accounts"
-        listed = client.get(url, headers=AUTH).get_json()
-        store = app.extensions["mockserver"].store
-        tenant = tenant_of(store, KEY)
-        with store.transaction() as tx:
-            accounts = tx.tenant(tenant)
-            sample = accounts.get("account", listed["store_credit_accounts"][0]["id"])
-            for number in range(max(0, history - listed["count"])):
-                account = {**sample, "id": f"sc_acc_ZZ{number:024d}"}
-                accounts.put("account", account["id"], account)
-        timing = timed(
+        existing = client.get(url, headers=AUTH).get_json()["count"]
+        more = max(0, history - existing)
+        fill(store, KEY, "account", more, lambda n: {"id": f"sc_acc_ZZ{n:024d}"})
+        return timed(
             history,
             repeat,
             lambda: client.get(url, headers=AUTH),
-            lambda body: body["count"] == max(history, listed["count"]),
+            lambda body: body["count"] == existing + more,
         )
-        store.close()
-    return timing
 
 
 def time_customer(history: int, repeat: int) -> Timing:
     """Fresh state, a shop with `history` rewards of another customer, customer 1001's
     loyalty answer timed (its own two rewards in it)."""
-    with tempfile.TemporaryDirectory(prefix="listbench-") as folder:
-        app = create_app(MockConfig(state_path=os.path.join(folder, "state.sqlite3")))
-        client = app.test_client()
+    with fresh_mock() as (client, store):
         url = "/api/external/customer-loyalty?customerId=1001"
         mine = len(client.get(url, headers=APPSTLE_AUTH).get_json()["rewards"])
-        store = app.extensions["mockserver"].store
-        tenant = tenant_of(store, APPSTLE_AUTH["X-API-Key"])
-        with store.transaction() as tx:
-            shop = tx.tenant(tenant)
-            sample = shop.all("reward")[0]
-            for number in range(history):
-                reward = {**sample, "id": 10**6 + number, "customerId": 1002}
-                shop.put("reward", str(reward["id"]), reward)
-        timing = timed(
+        credential = APPSTLE_AUTH["X-API-Key"]
+        fill(store, credential, "reward", history, lambda n: {"id": 10**6 + n, "customerId": 1002})
+        return timed(
             history,
             repeat,
             lambda: client.get(url, headers=APPSTLE_AUTH),
             lambda body: len(body["rewards"]) == mine,
         )
-        store.close()
-    return timing
 
 
 def time_spree_page(history: int, repeat: int) -> Timing:
     """Fresh state, a store with `history` store credits, the list's default page timed."""
-    with tempfile.TemporaryDirectory(prefix="listbench-") as folder:
-        app = create_app(MockConfig(state_path=os.path.join(folder, "state.sqlite3")))
-        client = app.test_client()
+    with fresh_mock() as (client, store):
         grant = {"grant_type": "client_credentials", **SPREE_CLIENT}
         token = client.post("/spree_oauth/token", data=grant).get_json()["access_token"]
         auth = {"Authorization": f"Bearer {token}"}
         url = "/api/v2/platform/store_credits"
         existing = client.get(url, headers=auth).get_json()["meta"]["total_count"]
-        store = app.extensions["mockserver"].store
-        tenant = tenant_of(store, SPREE_CLIENT["client_id"])
-        with store.transaction() as tx:
-            credits = tx.tenant(tenant)
-            sample = credits.all("store_credit")[0]
-            for number in range(max(0, history - existing)):
-                credit = {**sample, "id": str(10**6 + number)}
-                credits.put("store_credit", credit["id"], credit)
-        timing = timed(
+        more = max(0, history - existing)
+        fill(
+            store, SPREE_CLIENT["client_id"], "store_credit", more, lambda n: {"id": str(10**6 + n)}
+        )
+        return timed(
             history,
             repeat,
             lambda: client.get(url, headers=auth),
-            lambda body: body["meta"]["total_count"] == max(history, existing),
+            lambda body: body["meta"]["total_count"] == existing + more,
         )
-        store.close()
-    return timing
 
 
 def timed(
