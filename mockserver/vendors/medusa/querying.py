@@ -21,7 +21,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from mockserver.fidelity import reproduces
-from mockserver.vendors.medusa import qs
+from mockserver.vendors.medusa import qs, zod
 from mockserver.vendors.medusa.errors import parsed_query, type_error, unknown_error
 from mockserver.vendors.medusa.js import js_parse_int
 from mockserver.vendors.medusa.qs import query_root
@@ -39,7 +39,7 @@ _OPERATORS = frozenset(
 _EQUALITY = ("$eq", "$ne")
 _SCALARS = ("fields", "offset", "limit", "order", "with_deleted", "q")  # one value each
 _PAGING = ("limit", "offset")
-DATE_FIELDS = frozenset({"created_at", "updated_at"})
+DATE_FIELDS = frozenset(zod.DATE_FILTERS)
 NULL_TEXT = "null"
 MAX_UTC_OFFSET = timedelta(hours=15, minutes=59)
 

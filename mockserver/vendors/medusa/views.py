@@ -7,6 +7,8 @@ is absent, not null, when the account has none.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -123,23 +125,44 @@ def account_answer(ledger: Ledger, record: dict[str, Any], fields: str | None) -
     return {"store_credit_account": account_view(ledger, record, totals, fields)}
 
 
+def _one_page(
+    given: Mapping[str, Any],
+    limit: int,
+    offset: int,
+    *,
+    unfiltered: bool,
+    by_id: Callable[[int, int, bool], tuple[list[dict[str, Any]], int]],
+    matching: Callable[[], list[dict[str, Any]]],
+    sort_value: Callable[[dict[str, Any], str], Any],
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of a list in the query's order, and how many records the query selects.
+    Unfiltered in id order (the default), the store reads just the page (`by_id`): O(page),
+    not O(history); otherwise every match is read and sorted."""
+    order = given.get("order") or "id"
+    if unfiltered and order in ("id", "-id"):
+        return by_id(offset, limit, order == "-id")
+    found = order_by(matching(), order, sort_value)
+    return found[offset : offset + limit], len(found)
+
+
 def account_page(ledger: Ledger, args: MultiDict[str, str]) -> dict[str, Any]:
     given = refuse_unreadable_query(args)
     conditions = parse_filters(given, ACCOUNT_FILTERS)
     limit, offset = page_numbers(given)
     search = (given.get("q") or "").lower()
-    order = given.get("order") or "id"
-    if not conditions and not search and order in ("id", "-id"):
-        # Unfiltered, in id order: the store reads just the page, O(page) not O(accounts).
-        page, count = ledger.accounts_by_id(offset, limit, order == "-id")
-    else:
-        found = [
+    page, count = _one_page(
+        given,
+        limit,
+        offset,
+        unfiltered=not conditions and not search,
+        by_id=ledger.accounts_by_id,
+        matching=lambda: [
             a
             for a in ledger.accounts()
             if matches(a, conditions) and search in str(a["currency_code"]).lower()
-        ]
-        found = order_by(found, given.get("order"), lambda item, name: item.get(name))
-        page, count = found[offset : offset + limit], len(found)
+        ],
+        sort_value=lambda item, name: item.get(name),
+    )
     totals = ledger.totals(a["id"] for a in page)
     items = [
         account_view(ledger, a, totals.get(a["id"], Totals()), given.get("fields"), in_list=True)
@@ -153,18 +176,17 @@ def transaction_page(ledger: Ledger, account_id: str, args: MultiDict[str, str])
     given = refuse_unreadable_query(args)
     conditions = parse_filters(given, TRANSACTION_FILTERS)
     limit, offset = page_numbers(given)
-    order = given.get("order") or "id"
-    if not conditions and order in ("id", "-id"):
-        # Unfiltered, in id order: the store reads just the page, O(page) not O(history).
-        page, count = ledger.transactions_by_id(account_id, offset, limit, order == "-id")
-    else:
-        found = [t for t in ledger.transactions(account_id) if matches(t, conditions)]
-
-        def sort_value(item: dict[str, Any], name: str) -> Any:
-            return Decimal(item["amount"]) if name == "amount" else item.get(name)
-
-        found = order_by(found, given.get("order"), sort_value)
-        page, count = found[offset : offset + limit], len(found)
+    page, count = _one_page(
+        given,
+        limit,
+        offset,
+        unfiltered=not conditions,
+        by_id=functools.partial(ledger.transactions_by_id, account_id),
+        matching=lambda: [t for t in ledger.transactions(account_id) if matches(t, conditions)],
+        sort_value=lambda item, name: (
+            Decimal(item["amount"]) if name == "amount" else item.get(name)
+        ),
+    )
     selection = select(given.get("fields"), TRANSACTION_DEFAULTS)
     embed, wanted = selection.relation("account")
     account = ledger.store.get("account", account_id) if embed else None
