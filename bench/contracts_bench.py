@@ -74,9 +74,11 @@ def _timed_inside(app: Any) -> list[float]:
 
     def timed(environ: Any, start_response: Any) -> Any:
         begin = time.perf_counter()
+        body = inner(environ, start_response)
         try:
-            return [b"".join(inner(environ, start_response))]
+            return [b"".join(body)]  # read here, so the time spent answering counts
         finally:
+            getattr(body, "close", lambda: None)()  # WSGI: the server closes what it got
             spent[0] += time.perf_counter() - begin
 
     app.wsgi_app = timed
